@@ -1,0 +1,18 @@
+// TypeScript runs as native ESM under jest (the @octokit packages ship ESM only):
+// @swc/jest strips types per file, node's --experimental-vm-modules (set in the npm
+// test script) lets jest load ES modules, and `.js` specifiers map back to `.ts`.
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: "node",
+  extensionsToTreatAsEsm: [".ts"],
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } },
+    ],
+  },
+  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  testMatch: ["<rootDir>/test/**/*.test.ts"],
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+  testTimeout: 20000,
+};

@@ -1,0 +1,147 @@
+import type { KeyObject } from "node:crypto";
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Express } from "express";
+import type { Logger } from "pino";
+import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
+import type { TokenStore } from "../auth/token-store.js";
+import type { Clock } from "../clock.js";
+import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
+import { createLogger } from "../logging/create-logger.js";
+import { createServer, type Readiness } from "../server/create-server.js";
+import { createEventRouter } from "../webhooks/create-event-router.js";
+import {
+  createWebhookReceiver,
+  type WebhookReceiver,
+} from "../webhooks/create-webhook-receiver.js";
+import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/delivery-records.js";
+import type { Delivery } from "../webhooks/parse-delivery.js";
+import type { Plugin } from "./app.js";
+
+export interface CreateAppOptions {
+  appId: string;
+  privateKey: KeyObject;
+  /** The current secret first; more are accepted while rotating. */
+  webhookSecrets: readonly string[];
+  apiUrl?: string;
+  webhookPath?: string;
+  /** How long a delivery may run before it is answered 202 and goes on in the background. */
+  deadlineMs?: number;
+  tokenRefreshMarginS?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  clock?: Clock;
+  tokenStore?: TokenStore;
+  deliveryRecords?: DeliveryRecords;
+  /** Scale of retry waits (ms per retry-after second); tests pass 1. */
+  retryBaseMs?: number;
+  cwd?: string;
+}
+
+/** A running Hookwright: plugins loaded into it, deliveries received through its Express app. */
+export interface Hookwright {
+  readonly log: Logger;
+  readonly auth: AppAuth;
+  readonly clients: ClientFactory;
+  readonly receiver: WebhookReceiver;
+  /** The Express app: mount it, or `listen()`. */
+  readonly express: Express;
+  load(plugin: Plugin, name?: string): Promise<void>;
+  /** Runs the handlers for an already verified delivery (the path every webhook takes). */
+  dispatch(delivery: Delivery): Promise<void>;
+  listen(port: number, host?: string): Promise<Server>;
+  /** Stops taking deliveries, lets running ones finish for up to `drainMs`; true when all did. */
+  close(drainMs?: number): Promise<boolean>;
+  readiness(): Readiness;
+}
+
+/**
+ * Builds the framework without starting anything: auth, clients, event router, webhook
+ * receiver and HTTP server. I/O happens in `load` and `listen`.
+ *
+ * @example
+ * const hookwright = createApp({ appId, privateKey, webhookSecrets: [secret] });
+ * await hookwright.load(myPlugin, "my-plugin");
+ * await hookwright.listen(3000);
+ */
+export function createApp(options: CreateAppOptions): Hookwright {
+  const log = options.logger ?? createLogger({ secrets: options.webhookSecrets });
+  const apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const auth = createAppAuth({
+    appId: options.appId,
+    privateKey: options.privateKey,
+    apiUrl,
+    fetch: options.fetch,
+    clock: options.clock,
+    store: options.tokenStore,
+    refreshMarginS: options.tokenRefreshMarginS,
+  });
+  const clients = createClientFactory({
+    appAuth: auth,
+    logger: log,
+    fetch: options.fetch,
+    retryBaseMs: options.retryBaseMs,
+  });
+  const router = createEventRouter({
+    clients,
+    logger: log,
+    invalidate: (id) => auth.invalidate(id),
+  });
+  const receiver = createWebhookReceiver({
+    secrets: options.webhookSecrets,
+    records: options.deliveryRecords ?? createMemoryDeliveryRecords(),
+    dispatch: (delivery) => router.dispatch(delivery),
+    logger: log,
+    deadlineMs: options.deadlineMs ?? 9000,
+  });
+  let state: Readiness = "starting";
+  const http = createServer({
+    receiver,
+    webhookPath: options.webhookPath ?? "/api/github/webhooks",
+    logger: log,
+    readiness: () => state,
+  });
+  let server: Server | undefined;
+
+  return {
+    log,
+    auth,
+    clients,
+    receiver,
+    express: http.app,
+    readiness: () => state,
+    async load(plugin, name = plugin.name || "anonymous") {
+      await plugin(router.appFor(name), {
+        cwd: options.cwd ?? process.cwd(),
+        getRouter: http.getRouter,
+      });
+    },
+    dispatch: (delivery) => router.dispatch(delivery),
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const listening = createHttpServer(http.app);
+        listening.once("error", reject);
+        listening.listen(port, host, () => {
+          server = listening;
+          state = "ready";
+          const address = listening.address() as AddressInfo;
+          log.info({ port: address.port, host: address.address }, "listening");
+          resolve(listening);
+        });
+      });
+    },
+    async close(drainMs = 8000) {
+      state = "draining";
+      const closed = server
+        ? new Promise<void>((resolve) => {
+            server!.close(() => resolve());
+            server!.closeIdleConnections();
+          })
+        : Promise.resolve();
+      const drained = await receiver.drain(drainMs);
+      server?.closeAllConnections();
+      await closed;
+      return drained;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { Env } from "../config/read-config.js";
+
+/** Everything a command touches outside itself, so tests can run commands in-process. */
+export interface CliIo {
+  env: Env;
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTty: boolean;
+  /** Registers a handler for SIGTERM and SIGINT. */
+  onShutdown: (handler: () => void) => void;
+}
+
+export function processIo(): CliIo {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    isTty: process.stdout.isTTY === true,
+    onShutdown: (handler) => {
+      process.once("SIGTERM", handler);
+      process.once("SIGINT", handler);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import type { PrivateKey } from "./read-private-key.js";
+
+export type LogFormat = "json" | "pretty";
+
+/** Everything Hookwright reads from the environment, checked and typed. */
+export interface Config {
+  /** Absent in sandbox mode (no APP_ID). */
+  app: AppCredentials | undefined;
+  webhookPath: string;
+  port: number;
+  host: string | undefined;
+  apiUrl: string;
+  webUrl: string;
+  logLevel: string;
+  logFormat: LogFormat;
+  plugins: string[] | undefined;
+  redisUrl: string | undefined;
+  webhookProxyUrl: string | undefined;
+  tokenRefreshMarginS: number;
+  deadlineMs: number;
+}
+
+export interface AppCredentials {
+  appId: string;
+  privateKey: PrivateKey;
+  webhookSecrets: string[];
+}

@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { HookwrightError } from "../errors.js";
+import type { AppCredentials, Config, LogFormat } from "./config.js";
+import { readPrivateKey } from "./read-private-key.js";
+
+export type Env = Record<string, string | undefined>;
+
+export interface ReadConfigOptions {
+  readFile?: (path: string) => string;
+  isTty?: boolean;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+function bad(variable: string, why: string, cause?: unknown): HookwrightError {
+  return new HookwrightError("CONFIG_INVALID", `${variable} ${why}`, { variable, cause });
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? undefined : raw;
+}
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw bad(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return n;
+}
+
+function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw bad(name, `must be an http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw bad(name, `must be an http(s) URL (got "${raw}")`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+/** GITHUB_API_URL wins; else GHE_HOST (+ GHE_PROTOCOL) means GitHub Enterprise Server's /api/v3. */
+function readApiUrl(env: Env): string {
+  const gheHost = value(env, "GHE_HOST");
+  if (value(env, "GITHUB_API_URL") === undefined && gheHost !== undefined) {
+    const protocol = value(env, "GHE_PROTOCOL") ?? "https";
+    return readUrl({ GHE_HOST: `${protocol}://${gheHost}/api/v3` }, "GHE_HOST", "");
+  }
+  return readUrl(env, "GITHUB_API_URL", "https://api.github.com");
+}
+
+function readWebUrl(env: Env): string {
+  const gheHost = value(env, "GHE_HOST");
+  const fallback = gheHost
+    ? `${value(env, "GHE_PROTOCOL") ?? "https"}://${gheHost}`
+    : "https://github.com";
+  return readUrl(env, "GITHUB_URL", fallback);
+}
+
+function readApp(env: Env, readFile: (path: string) => string): AppCredentials | undefined {
+  const appId = value(env, "APP_ID");
+  if (appId === undefined) return undefined;
+  if (!/^\d+$/.test(appId) && !/^Iv[0-9a-z.]+$/i.test(appId)) {
+    throw bad("APP_ID", `must be the app's numeric id or client id (got "${appId}")`);
+  }
+  const keyPath = value(env, "PRIVATE_KEY_PATH");
+  const keyText = value(env, "PRIVATE_KEY");
+  let privateKey;
+  if (keyText !== undefined) {
+    privateKey = readPrivateKey(keyText, "PRIVATE_KEY");
+  } else if (keyPath !== undefined) {
+    let text: string;
+    try {
+      text = readFile(keyPath);
+    } catch (cause) {
+      throw bad("PRIVATE_KEY_PATH", `cannot be read (${keyPath})`, cause);
+    }
+    privateKey = readPrivateKey(text, "PRIVATE_KEY_PATH");
+  } else {
+    throw bad("PRIVATE_KEY", "is required with APP_ID (or set PRIVATE_KEY_PATH)");
+  }
+  const secret = value(env, "WEBHOOK_SECRET");
+  if (secret === undefined) throw bad("WEBHOOK_SECRET", "is required with APP_ID");
+  const previous = value(env, "WEBHOOK_SECRET_PREVIOUS");
+  return { appId, privateKey, webhookSecrets: previous ? [secret, previous] : [secret] };
+}
+
+/** Reads and checks the whole configuration; the first bad variable throws CONFIG_INVALID naming it. */
+export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const webhookPath = value(env, "WEBHOOK_PATH") ?? "/api/github/webhooks";
+  if (!webhookPath.startsWith("/"))
+    throw bad("WEBHOOK_PATH", `must start with "/" (got "${webhookPath}")`);
+  const logLevel = value(env, "LOG_LEVEL") ?? "info";
+  if (!LOG_LEVELS.includes(logLevel))
+    throw bad("LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}`);
+  const logFormat = (value(env, "LOG_FORMAT") ?? (options.isTty ? "pretty" : "json")) as LogFormat;
+  if (logFormat !== "json" && logFormat !== "pretty")
+    throw bad("LOG_FORMAT", 'must be "json" or "pretty"');
+  const plugins = value(env, "PLUGINS")
+    ?.split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const redisUrl = value(env, "REDIS_URL");
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw bad("REDIS_URL", "must start with redis:// or rediss://");
+  }
+  const webhookProxyUrl = value(env, "WEBHOOK_PROXY_URL");
+  if (webhookProxyUrl !== undefined) readUrl(env, "WEBHOOK_PROXY_URL", "");
+  return {
+    app: readApp(env, readFile),
+    webhookPath,
+    port: readInteger(env, "PORT", 3000, 0, 65535),
+    host: value(env, "HOST"),
+    apiUrl: readApiUrl(env),
+    webUrl: readWebUrl(env),
+    logLevel,
+    logFormat,
+    plugins,
+    redisUrl,
+    webhookProxyUrl,
+    tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
+    deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
+  };
+}

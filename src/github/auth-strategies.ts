@@ -1,0 +1,119 @@
+import type { EndpointOptions, RequestInterface, RequestParameters, Route } from "@octokit/types";
+import type { AppAuth, TokenScope } from "../auth/create-app-auth.js";
+import { HookwrightError } from "../errors.js";
+
+type Hook = (
+  request: RequestInterface,
+  route: Route | EndpointOptions,
+  parameters?: RequestParameters,
+) => Promise<unknown>;
+
+/** The auth strategy shape @octokit/core expects: callable, with a request hook. */
+export interface AuthStrategy {
+  (): Promise<{ type: string; token: string }>;
+  hook: Hook;
+}
+
+// Routes GitHub answers only for the app's JWT (the app's own resources and the
+// "find the installation for X" lookups). https://docs.github.com/en/rest/apps/apps
+const APP_ROUTE =
+  /^\/(app(\/.*)?|marketplace_listing\/.*|orgs\/[^/]+\/installation|repos\/[^/]+\/[^/]+\/installation|users\/[^/]+\/installation)$/;
+const NO_AUTH_ROUTE = /^\/(app-manifests\/[^/]+\/conversions|meta|zen|octocat|rate_limit)$/;
+
+function pathOf(url: string): string {
+  return url
+    .replace(/^https?:\/\/[^/]+/, "")
+    .replace(/^\/api\/v3/, "")
+    .replace(/\?.*$/, "");
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+function dateOf(error: unknown): string | undefined {
+  const headers = (error as { response?: { headers?: Record<string, string> } } | null)?.response
+    ?.headers;
+  return headers?.date;
+}
+
+async function sendWithJwt(appAuth: AppAuth, request: RequestInterface, endpoint: EndpointOptions) {
+  const send = () =>
+    request({
+      ...endpoint,
+      headers: { ...endpoint.headers, authorization: `bearer ${appAuth.appJwt()}` },
+    });
+  try {
+    return await send();
+  } catch (error) {
+    // A JWT refused because our clock is off is sent once more, dated by GitHub's clock.
+    if (statusOf(error) === 401 && appAuth.observeServerDate(dateOf(error))) return send();
+    throw error;
+  }
+}
+
+/** Authenticates as the app: every request carries the app JWT. */
+export function createAppAuthStrategy({ appAuth }: { appAuth: AppAuth }): AuthStrategy {
+  const auth = async () => ({ type: "app", token: appAuth.appJwt() });
+  auth.hook = async (
+    request: RequestInterface,
+    route: Route | EndpointOptions,
+    parameters?: RequestParameters,
+  ) => {
+    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointOptions;
+    const path = pathOf(endpoint.url);
+    if (!APP_ROUTE.test(path) && !NO_AUTH_ROUTE.test(path)) {
+      throw new HookwrightError(
+        "NO_INSTALLATION",
+        `${endpoint.method} ${path} needs an installation token, but this client is authenticated as the app ` +
+          "(the event has no installation); use app.auth(installationId) for a client scoped to an installation",
+      );
+    }
+    return sendWithJwt(appAuth, request, endpoint);
+  };
+  return auth;
+}
+
+export interface InstallationAuthOptions {
+  appAuth: AppAuth;
+  installationId: number;
+  scope?: TokenScope;
+}
+
+/**
+ * Authenticates as one installation. App-only routes go out with the JWT; everything else
+ * with the cached installation token. A 401 means GitHub no longer accepts that token
+ * (revoked, or the installation's access changed): drop it, mint one more, retry once.
+ */
+export function createInstallationAuthStrategy({
+  appAuth,
+  installationId,
+  scope,
+}: InstallationAuthOptions): AuthStrategy {
+  const auth = async () => ({
+    type: "token",
+    token: (await appAuth.installationToken(installationId, scope)).token,
+  });
+  auth.hook = async (
+    request: RequestInterface,
+    route: Route | EndpointOptions,
+    parameters?: RequestParameters,
+  ) => {
+    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointOptions;
+    const path = pathOf(endpoint.url);
+    if (APP_ROUTE.test(path)) return sendWithJwt(appAuth, request, endpoint);
+    const withToken = (token: string) =>
+      request({ ...endpoint, headers: { ...endpoint.headers, authorization: `token ${token}` } });
+    const first = await appAuth.installationToken(installationId, scope);
+    try {
+      return await withToken(first.token);
+    } catch (error) {
+      if (statusOf(error) !== 401) throw error;
+      await appAuth.dropToken(installationId, scope, first.token);
+      const fresh = await appAuth.installationToken(installationId, scope);
+      return withToken(fresh.token);
+    }
+  };
+  return auth;
+}

@@ -1,0 +1,11 @@
+export { createApp, type CreateAppOptions, type Hookwright } from "./app/create-app.js";
+export type { App, DeliveryError, EventName, Handler, Plugin, PluginOptions } from "./app/app.js";
+export { Context } from "./context/context.js";
+export { Octokit } from "./github/octokit.js";
+export type { TokenScope } from "./auth/create-app-auth.js";
+export type { InstallationToken, TokenStore } from "./auth/token-store.js";
+export type { DeliveryRecords } from "./webhooks/delivery-records.js";
+export type { Delivery } from "./webhooks/parse-delivery.js";
+export { ERROR_CODES, HookwrightError, isHookwrightError, type ErrorCode } from "./errors.js";
+export type { Clock } from "./clock.js";
+export type { Logger } from "pino";

@@ -1,0 +1,56 @@
+import { BAD_CREDENTIALS, JWT_NOT_DECODED, type Credentials } from "./auth.js";
+import { errorResult, GitHubError, type RouteResult } from "./http.js";
+import { matchRoute, type Need, type Route } from "./router.js";
+import { appRoutes } from "./routes-app.js";
+import { repoRoutes } from "./routes-repos.js";
+import type { FakeState } from "./state.js";
+
+const ROUTES: Route[] = [...appRoutes, ...repoRoutes];
+
+export interface IncomingCall {
+  method: string;
+  url: URL;
+  /** Origin plus any `/api/v3` prefix. */
+  apiBase: string;
+  /** Without the prefix. */
+  pathname: string;
+  body: unknown;
+  bodyIsJson: boolean;
+  credentials: Credentials;
+}
+
+/** Why the credentials do not fit the route, or undefined when they do. */
+function refuse(need: Need, credentials: Credentials): RouteResult | undefined {
+  if (need === "none" || credentials.kind === need) return undefined;
+  if (credentials.kind === "none") return errorResult(401, "Requires authentication");
+  if (need === "token") return errorResult(401, BAD_CREDENTIALS);
+  // On a JWT route, a JWT that failed says why; anything else could not be decoded as one.
+  if (credentials.kind === "invalid" && credentials.token === undefined) {
+    return errorResult(401, credentials.message);
+  }
+  return errorResult(401, JWT_NOT_DECODED);
+}
+
+/** Route, then credentials, then the handler; GitHubErrors become GitHub's error bodies. */
+export function dispatch(state: FakeState, call: IncomingCall): RouteResult {
+  const found = matchRoute(ROUTES, call.method, call.pathname);
+  if (found === undefined) return errorResult(404, "Not Found");
+  if (!call.bodyIsJson) return errorResult(400, "Problems parsing JSON");
+  const refused = refuse(found.route.need, call.credentials);
+  if (refused !== undefined) return refused;
+  const token = call.credentials.kind === "token" ? call.credentials.record : undefined;
+  try {
+    if (token !== undefined) {
+      const installation = state.installations.get(token.installationId);
+      if (installation === undefined) return errorResult(401, BAD_CREDENTIALS);
+      if (installation.suspendedAt !== null) {
+        return errorResult(403, "This installation has been suspended");
+      }
+    }
+    const { url, apiBase, body } = call;
+    return found.route.handle({ state, params: found.params, url, apiBase, body, token });
+  } catch (error) {
+    if (error instanceof GitHubError) return errorResult(error.status, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,120 @@
+import type { KeyObject } from "node:crypto";
+import type { Clock } from "../../../src/clock.js";
+
+export type Permissions = Record<string, string>;
+
+export interface FakeInstallationInput {
+  id: number;
+  /** `type` defaults to "Organization". */
+  account: { login: string; type?: "User" | "Organization" };
+  /** Full names, "owner/name". */
+  repositories: string[];
+  /** Defaults to "selected". */
+  repositorySelection?: "all" | "selected";
+  /** Defaults to issues/pull_requests write, contents/metadata read. */
+  permissions?: Permissions;
+  suspended?: boolean;
+}
+
+export interface FakeGitHubOptions {
+  appId: number;
+  /** The app's public key (a private key PEM also works: its public half is used). */
+  publicKey: KeyObject | string;
+  clock?: Clock;
+  /** Lifetime of issued installation tokens; GitHub's is one hour. */
+  tokenLifetimeS?: number;
+  installations?: FakeInstallationInput[];
+}
+
+export type AuthKind = "jwt" | "token" | "none" | "invalid";
+
+export interface CallAuth {
+  kind: AuthKind;
+  installationId?: number;
+  token?: string;
+}
+
+export interface RecordedCall {
+  method: string;
+  /** Pathname and query, without any `/api/v3` prefix. */
+  path: string;
+  /** Lower-cased names. */
+  headers: Record<string, string>;
+  /** Parsed JSON (the raw text if it was not JSON), or undefined without a body. */
+  body: unknown;
+  status: number;
+  auth: CallAuth;
+}
+
+export interface IssuedToken {
+  token: string;
+  installationId: number;
+  /** Milliseconds since the epoch, on the fake's clock. */
+  expiresAt: number;
+  permissions: Permissions;
+  /** Full names; absent when the token covers every repository of the installation. */
+  repositories?: string[];
+}
+
+export interface FakeComment {
+  id: number;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  installationId: number;
+  /** Milliseconds since the epoch, on the fake's clock. */
+  createdAt: number;
+}
+
+export interface FakeLabelCall {
+  repo: string;
+  issueNumber: number;
+  /** The labels this call added. */
+  labels: string[];
+  installationId: number;
+}
+
+export interface FailureMatch {
+  method?: string;
+  /** A string matches the pathname (or pathname + query) exactly; a RegExp is tested on both. */
+  path?: string | RegExp;
+}
+
+export interface InjectedResponse {
+  status: number;
+  /** JSON-serialised; defaults to `{ message }` with a GitHub-like message for the status. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface FakeGitHub {
+  /** The framework-free core: one web-standard request in, one response out. */
+  handle(request: Request): Promise<Response>;
+  /** `handle` with `fetch`'s signature, to inject as Octokit's `request.fetch`. Any origin works. */
+  fetch: FetchLike;
+  /** Serves `handle` on a loopback port; resolves to the base URL, e.g. `http://127.0.0.1:41234`. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+  readonly calls: RecordedCall[];
+  callsTo(method: string, path: string | RegExp): RecordedCall[];
+  /** Clears `calls`; installations, tokens and stored data stay. */
+  reset(): void;
+  /** Adds an installation, or replaces the one with the same id. */
+  addInstallation(input: FakeInstallationInput): void;
+  /** Stores a file for the contents API; `ref` defaults to the default branch, "main". */
+  setFile(repo: string, path: string, content: string, ref?: string): void;
+  /** The stable numeric id the fake gives a repository, for payloads that must agree with it. */
+  repositoryId(fullName: string): number;
+  readonly issuedTokens: IssuedToken[];
+  revoke(token: string): void;
+  /** Expires every token issued so far, as if an hour had passed for them. */
+  expireAll(): void;
+  readonly comments: FakeComment[];
+  readonly labels: FakeLabelCall[];
+  /** Answers the next `times` matching requests with `response`, before any auth check. */
+  failNext(match: FailureMatch, response: InjectedResponse, times?: number): void;
+  /** Delays every response by `ms` (real time). */
+  setLatency(ms: number): void;
+}
