@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
@@ -102,6 +102,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     readiness: () => state,
   });
   let server: Server | undefined;
+  const answering = new Set<ServerResponse>();
 
   return {
     log,
@@ -119,7 +120,14 @@ export function createApp(options: CreateAppOptions): Hookwright {
     dispatch: (delivery) => router.dispatch(delivery),
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const listening = createHttpServer(http.app);
+        const listening = createHttpServer();
+        // Registered before the app, so even an answer sent at once sees the header.
+        listening.on("request", (_req, res: ServerResponse) => {
+          if (state === "draining") res.setHeader("connection", "close");
+          answering.add(res);
+          res.on("close", () => answering.delete(res));
+        });
+        listening.on("request", http.app);
         listening.once("error", reject);
         listening.listen(port, host, () => {
           server = listening;
@@ -132,16 +140,24 @@ export function createApp(options: CreateAppOptions): Hookwright {
     },
     async close(drainMs = 8000) {
       state = "draining";
-      const closed = server
-        ? new Promise<void>((resolve) => {
-            server!.close(() => resolve());
-            server!.closeIdleConnections();
-          })
-        : Promise.resolve();
+      const running = server;
+      server = undefined;
+      if (!running) return receiver.drain(drainMs);
+      // Answers still to come close their connection: a keep-alive socket going idle after
+      // close() would otherwise hold the server open until its timeout.
+      for (const res of answering) if (!res.headersSent) res.setHeader("connection", "close");
+      const closed = new Promise<void>((resolve) => running.close(() => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      });
       const drained = await receiver.drain(drainMs);
-      server?.closeAllConnections();
+      // Deliveries that just finished are still writing their answers; wait for them, not longer.
+      await Promise.race([closed, deadline]);
+      clearTimeout(timer);
+      running.closeAllConnections();
       await closed;
-      return drained;
+      return drained && receiver.inFlight() === 0;
     },
   };
 }

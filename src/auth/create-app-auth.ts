@@ -70,13 +70,13 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
   const keyFor = (installationId: number, scope: TokenScope | undefined) =>
     prefix(installationId) + scopeKey(scope);
 
-  function isFresh(token: InstallationToken): boolean {
-    return clock.now() < Date.parse(token.expiresAt) - marginMs;
-  }
+  // `expires_at` is on GitHub's clock: a local clock running behind would keep an expired token.
+  const msLeft = (token: InstallationToken) =>
+    Date.parse(token.expiresAt) - marginMs - jwt.serverNow();
 
   async function mint(key: string, installationId: number, scope: TokenScope | undefined) {
     const token = await exchangeToken(exchangeOptions, installationId, scope);
-    await store.set(key, token, Date.parse(token.expiresAt) - marginMs - clock.now());
+    await store.set(key, token, msLeft(token));
     return token;
   }
 
@@ -96,7 +96,7 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
       const inFlight = pending.get(key);
       if (inFlight) return inFlight;
       const cached = await store.get(key);
-      if (cached && isFresh(cached)) return cached;
+      if (cached && msLeft(cached) > 0) return cached;
       // Every caller that missed while one exchange is under way shares that exchange.
       const again = pending.get(key);
       if (again) return again;

@@ -11,6 +11,8 @@ export interface AppJwt {
    * returns true when that happened (a rejected call is then worth one retry).
    */
   observeServerDate(date: string | null | undefined): boolean;
+  /** GitHub's time as best we know it: our clock corrected by the skew last observed. */
+  serverNow(): number;
 }
 
 export interface AppJwtOptions {
@@ -54,5 +56,6 @@ export function createAppJwt({ appId, privateKey, clock }: AppJwtOptions): AppJw
       cached = undefined;
       return true;
     },
+    serverNow: () => clock.now() + skewMs,
   };
 }

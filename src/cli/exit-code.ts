@@ -14,7 +14,9 @@ export function exitCodeFor(error: unknown): 1 | 2 {
 
 /** The one line a failed command prints: the message, never a stack or a secret. */
 export function describeFailure(error: unknown): string {
-  if (isHookwrightError(error)) return `hookwright: ${error.message}`;
   const message = error instanceof Error ? error.message : String(error);
-  return `hookwright: unexpected failure: ${message.split("\n")[0]}`;
+  const line = message.split("\n")[0];
+  return isHookwrightError(error)
+    ? `hookwright: ${line}`
+    : `hookwright: unexpected failure: ${line}`;
 }

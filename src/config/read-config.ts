@@ -24,7 +24,8 @@ function value(env: Env, name: string): string | undefined {
 function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
-  const n = Number(raw);
+  // Digits only: Number() would also take "0x50" or "1e3" and listen on a port nobody wrote.
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw bad(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
   }

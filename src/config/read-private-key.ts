@@ -29,7 +29,10 @@ export function readPrivateKey(text: string, variable = "PRIVATE_KEY"): PrivateK
   const pem = toPem(text);
   const kind = PEM_HEADER.exec(pem)?.[1];
   if (kind === undefined) {
-    throw invalid(variable, "not a PEM key (expected -----BEGIN RSA PRIVATE KEY-----)");
+    throw invalid(
+      variable,
+      "not a PEM key (expected the .pem file from the app's settings page, starting with -----BEGIN)",
+    );
   }
   if (kind === "OPENSSH PRIVATE KEY") {
     throw invalid(
@@ -47,10 +50,8 @@ export function readPrivateKey(text: string, variable = "PRIVATE_KEY"): PrivateK
     throw invalid(variable, "the PEM could not be parsed as a private key", cause);
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw invalid(
-      variable,
-      `a ${key.asymmetricKeyType ?? "non-RSA"} key; GitHub Apps sign with RSA (RS256)`,
-    );
+    const type = key.asymmetricKeyType?.toUpperCase() ?? "unknown";
+    throw invalid(variable, `not an RSA key (it is ${type}); GitHub Apps sign with RSA (RS256)`);
   }
   const spki = createPublicKey(key).export({ type: "spki", format: "der" });
   const fingerprint = `SHA256:${createHash("sha256").update(spki).digest("base64")}`;

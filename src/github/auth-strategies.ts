@@ -1,4 +1,10 @@
-import type { EndpointOptions, RequestInterface, RequestParameters, Route } from "@octokit/types";
+import type {
+  EndpointDefaults,
+  EndpointOptions,
+  RequestInterface,
+  RequestParameters,
+  Route,
+} from "@octokit/types";
 import type { AppAuth, TokenScope } from "../auth/create-app-auth.js";
 import { HookwrightError } from "../errors.js";
 
@@ -20,11 +26,14 @@ const APP_ROUTE =
   /^\/(app(\/.*)?|marketplace_listing\/.*|orgs\/[^/]+\/installation|repos\/[^/]+\/[^/]+\/installation|users\/[^/]+\/installation)$/;
 const NO_AUTH_ROUTE = /^\/(app-manifests\/[^/]+\/conversions|meta|zen|octocat|rate_limit)$/;
 
-function pathOf(url: string): string {
-  return url
-    .replace(/^https?:\/\/[^/]+/, "")
-    .replace(/^\/api\/v3/, "")
-    .replace(/\?.*$/, "");
+/**
+ * The request's path below the API base, with its parameters filled in: a template such as
+ * `/{+path}` can stand for any route. GHES and proxies serve the API under a base path.
+ */
+function pathOf(request: RequestInterface, endpoint: EndpointDefaults): string {
+  const { pathname } = new URL(request.endpoint.parse(endpoint).url);
+  const base = new URL(endpoint.baseUrl).pathname.replace(/\/$/, "");
+  return pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : pathname;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -61,8 +70,9 @@ export function createAppAuthStrategy({ appAuth }: { appAuth: AppAuth }): AuthSt
     route: Route | EndpointOptions,
     parameters?: RequestParameters,
   ) => {
-    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointOptions;
-    const path = pathOf(endpoint.url);
+    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointDefaults &
+      EndpointOptions;
+    const path = pathOf(request, endpoint);
     if (!APP_ROUTE.test(path) && !NO_AUTH_ROUTE.test(path)) {
       throw new HookwrightError(
         "NO_INSTALLATION",
@@ -100,8 +110,9 @@ export function createInstallationAuthStrategy({
     route: Route | EndpointOptions,
     parameters?: RequestParameters,
   ) => {
-    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointOptions;
-    const path = pathOf(endpoint.url);
+    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointDefaults &
+      EndpointOptions;
+    const path = pathOf(request, endpoint);
     if (APP_ROUTE.test(path)) return sendWithJwt(appAuth, request, endpoint);
     const withToken = (token: string) =>
       request({ ...endpoint, headers: { ...endpoint.headers, authorization: `token ${token}` } });

@@ -45,9 +45,6 @@ function createLimiterGroups() {
   return {
     global: new Bottleneck.Group({ id: "hookwright-global", maxConcurrent: 10 }),
     auth: new Bottleneck.Group({ id: "hookwright-auth", maxConcurrent: 1 }),
-    // GitHub asks integrators to send writes one at a time per installation; secondary
-    // limits answered with retry-after are honoured below rather than guessed at here.
-    // https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
     write: new Bottleneck.Group({ id: "hookwright-write", maxConcurrent: 1 }),
     search: new Bottleneck.Group({ id: "hookwright-search", maxConcurrent: 1, minTime: 2000 }),
     notifications: new Bottleneck.Group({ id: "hookwright-notifications", maxConcurrent: 1 }),
@@ -56,6 +53,12 @@ function createLimiterGroups() {
 
 export function createClientFactory(options: ClientFactoryOptions): ClientFactory {
   const groups = createLimiterGroups();
+  // GitHub asks integrators to send writes one at a time per installation; secondary limits
+  // answered with retry-after are honoured by the throttle rather than guessed at here.
+  // plugin-throttling only passes an empty job through its write group (it spaces writes by
+  // minTime, never holding a slot while one is in flight), so this queue holds the slot.
+  // https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+  const writeQueues = new Bottleneck.Group({ id: "hookwright-write-queue", maxConcurrent: 1 });
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const maxRetryAfterS = options.maxRetryAfterS ?? 60;
 
@@ -97,6 +100,11 @@ export function createClientFactory(options: ClientFactoryOptions): ClientFactor
       },
       retry: { retryAfterBaseValue: retryBaseMs },
     });
+    octokit.hook.wrap("request", (request, requestOptions) =>
+      requestOptions.method === "GET" || requestOptions.method === "HEAD"
+        ? request(requestOptions)
+        : writeQueues.key(id).schedule(async () => request(requestOptions)),
+    );
     const deliveryId = clientOptions.deliveryId;
     if (deliveryId) {
       octokit.hook.before("request", (request) => {

@@ -45,9 +45,14 @@ function everyPlugin(dir: string): PluginRef[] {
   return [...names].sort().map((name) => ({ name, path: inPluginsDir(dir, name)! }));
 }
 
+function notFound(name: string, where: string): HookwrightError {
+  return new HookwrightError("PLUGIN_LOAD_FAILED", `plugin "${name}" not found (${where})`, {
+    variable: "PLUGINS",
+  });
+}
+
 function named(cwd: string, dir: string, name: string): PluginRef {
-  const looksLikePath = name.startsWith(".") || isAbsolute(name);
-  if (looksLikePath) {
+  if (name.startsWith(".") || isAbsolute(name)) {
     const path = resolve(cwd, name);
     const file = firstExisting([
       path,
@@ -55,22 +60,15 @@ function named(cwd: string, dir: string, name: string): PluginRef {
       ...EXTENSIONS.map((ext) => join(path, `index${ext}`)),
     ]);
     if (file) return { name, path: file };
-  } else {
-    const local = inPluginsDir(dir, name);
-    if (local) return { name, path: local };
-    try {
-      return { name, path: createRequire(join(cwd, "package.json")).resolve(name) };
-    } catch {
-      // falls through to the error below
-    }
+    throw notFound(name, `no module at ${path}`);
   }
-  throw new HookwrightError(
-    "PLUGIN_LOAD_FAILED",
-    `plugin "${name}" not found (looked in ${dir} and node_modules)`,
-    {
-      variable: "PLUGINS",
-    },
-  );
+  const local = inPluginsDir(dir, name);
+  if (local) return { name, path: local };
+  try {
+    return { name, path: createRequire(join(cwd, "package.json")).resolve(name) };
+  } catch {
+    throw notFound(name, `looked in ${dir} and node_modules`);
+  }
 }
 
 /** The plugins to load: those named (PLUGINS or the command line), else every one in `plugins/`. */

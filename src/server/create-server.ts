@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { logRequests } from "./log-requests.js";
+import { readRawBody } from "./read-raw-body.js";
 
 export type Readiness = "starting" | "ready" | "draining";
 
@@ -21,39 +22,28 @@ export interface ServerOptions {
 /** GitHub caps a webhook payload at 25 MB; a longer body is refused while it is being read. */
 export const MAX_BODY_BYTES = 25 * 1024 * 1024;
 
-// body-parser reports its failures with a `type`; these are the client's fault.
-const BODY_ERRORS: Record<string, HookwrightError> = {
-  "entity.too.large": new HookwrightError("PAYLOAD_TOO_LARGE", "the body is over the 25 MiB cap"),
-  "encoding.unsupported": new HookwrightError(
-    "UNSUPPORTED_MEDIA_TYPE",
-    "unsupported content encoding",
-  ),
-  "charset.unsupported": new HookwrightError("UNSUPPORTED_MEDIA_TYPE", "unsupported charset"),
-};
-
 function sendError(res: express.Response, error: unknown): void {
   res.status(toHttpStatus(error)).json(toErrorBody(error));
 }
 
+// No JSON parser in front of the webhook: the signature covers the raw bytes.
 function webhookRoute(receiver: WebhookReceiver): RequestHandler {
   return async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // Logged with the request even when the delivery is refused before it is parsed.
+    res.locals.delivery = req.get("x-github-delivery");
+    const body = await readRawBody(req, MAX_BODY_BYTES);
     const result = await receiver.receive(req.headers, body);
-    if (result.delivery) {
-      res.locals.delivery = result.delivery.id;
-      res.locals.event = result.delivery.name;
-    }
+    if (result.delivery) res.locals.event = result.delivery.name;
     res.status(result.status).json(result.body);
   };
 }
 
 const handleErrors =
   (logger: Logger): ErrorRequestHandler =>
-  (error, _req, res, _next) => {
-    const known = BODY_ERRORS[(error as { type?: string }).type ?? ""];
-    if (known) return sendError(res, known);
-    if ((error as { type?: string }).type === "request.aborted") return void res.end();
-    logger.error({ err: error }, "request failed");
+  (error, req, res, _next) => {
+    // The client went away, or an answer was already started: nothing more can be said.
+    if (req.socket.destroyed || res.headersSent) return void res.destroy();
+    if (toHttpStatus(error) >= 500) logger.error({ err: error }, "request failed");
     sendError(res, error);
   };
 
@@ -66,12 +56,7 @@ export function createServer(options: ServerOptions): {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(logRequests(options.logger));
-  // No JSON parser in front of the webhook: the signature covers the raw bytes.
-  app.post(
-    options.webhookPath,
-    express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
-    webhookRoute(options.receiver),
-  );
+  app.post(options.webhookPath, webhookRoute(options.receiver));
   app.all(options.webhookPath, (_req, res) => {
     res.set("allow", "POST");
     sendError(res, new HookwrightError("METHOD_NOT_ALLOWED", "use POST for webhook deliveries"));

@@ -79,7 +79,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         await handler(context as never);
       } catch (error) {
         pluginLog.error({ err: error }, "handler failed");
-        throw error;
+        // The library tags each failure with Object.assign(error, { event }), which throws on
+        // `throw undefined` and would settle the delivery before the other handlers finish.
+        throw typeof error === "object" && error !== null
+          ? error
+          : new Error(`handler threw ${String(error)}`, { cause: error });
       }
     };
   }
@@ -92,7 +96,15 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
         on: (name: string | string[], handler: AnyHandler) =>
           handlers.on(name, wrap(plugin, handler)),
         onAny: (handler: AnyHandler) => handlers.onAny(wrap(plugin, handler)),
-        onError: (handler: (error: DeliveryError) => unknown) => handlers.onError(handler),
+        // The library reports a failing error handler with console.log; keep it in our log.
+        onError: (handler: (error: DeliveryError) => unknown) =>
+          handlers.onError(async (error) => {
+            try {
+              await handler(error);
+            } catch (failure) {
+              log.error({ err: failure, delivery: error.event.id }, "onError handler failed");
+            }
+          }),
         auth: async (installationId?: number, scope?: TokenScope) =>
           installationId === undefined
             ? options.clients.forApp({ log })

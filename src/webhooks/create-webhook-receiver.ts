@@ -32,10 +32,14 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
   const running = new Set<Promise<Outcome>>();
 
   function run(delivery: Delivery): Promise<Outcome> {
-    const outcome = options.dispatch(delivery).then(
-      () => "completed" as const,
-      () => "failed" as const,
-    );
+    // A dispatch that throws before returning a promise must still finish its record, or
+    // every redelivery would find it "running" and never run it again.
+    const outcome = Promise.resolve(delivery)
+      .then(options.dispatch)
+      .then(
+        () => "completed" as const,
+        () => "failed" as const,
+      );
     const settled = outcome.then(async (result) => {
       try {
         await options.records.finish(delivery.id, result);

@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
+import { testKeys } from "../helpers/keys.js";
+import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SECRET = "e2e-webhook-secret-7f3a";
+const APP_ID = 4242;
+
+// Blank values win over a developer's .env (the environment wins, and blank means unset),
+// so a local REDIS_URL or PLUGINS cannot change what these tests run.
+const NEUTRAL = Object.fromEntries(
+  [
+    "PRIVATE_KEY_PATH",
+    "WEBHOOK_SECRET_PREVIOUS",
+    "WEBHOOK_PATH",
+    "GHE_HOST",
+    "GITHUB_URL",
+    "REDIS_URL",
+    "WEBHOOK_PROXY_URL",
+    "TOKEN_REFRESH_MARGIN_S",
+    "LOG_LEVEL",
+  ].map((name) => [name, ""]),
+);
+
+interface Cli {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+  /** Resolves with the first stdout JSON record that `match` accepts; rejects if the CLI exits first. */
+  waitFor(match: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+const children: ChildProcess[] = [];
+
+function startCli(env: Record<string, string>): Cli {
+  const child = spawn(process.execPath, ["bin/hookwright.js", "run"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...NEUTRAL, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: (() => void)[] = [];
+  const collect = (lines: string[]) => {
+    let partial = "";
+    return (chunk: Buffer) => {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop()!;
+      lines.push(...parts.filter(Boolean));
+      for (const wake of waiters) wake();
+    };
+  };
+  child.stdout!.on("data", collect(stdout));
+  child.stderr!.on("data", collect(stderr));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("close", (code) => {
+      for (const wake of waiters) wake();
+      resolve(code);
+    });
+  });
+  const records = () =>
+    stdout.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  function waitFor(match: (record: Record<string, unknown>) => boolean) {
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = records().find(match);
+        if (found) resolve(found);
+        else if (child.exitCode !== null || child.signalCode !== null) {
+          reject(new Error(`CLI exited early:\n${[...stdout, ...stderr].join("\n")}`));
+        }
+      };
+      waiters.push(check);
+      check();
+    });
+  }
+  return { child, stdout, stderr, exited, waitFor };
+}
+
+describe("hookwright run (built CLI)", () => {
+  let github: FakeGitHub | undefined;
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+    await github?.close();
+    github = undefined;
+  });
+
+  it("serves a signed delivery to the greeter with an installation token, then exits 0 on SIGTERM", async () => {
+    const keys = testKeys();
+    github = createFakeGitHub({
+      appId: APP_ID,
+      publicKey: keys.publicKey,
+      installations: [
+        { id: 1, account: { login: "Codertocat" }, repositories: ["Codertocat/Hello-World"] },
+      ],
+    });
+    const apiUrl = await github.listen();
+    const cli = startCli({
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY: keys.privateKeyPem.trim().replace(/\n/g, "\\n"),
+      WEBHOOK_SECRET: SECRET,
+      GITHUB_API_URL: apiUrl,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_FORMAT: "json",
+      PLUGINS: "greeter",
+    });
+    const listening = await cli.waitFor((record) => record.msg === "listening");
+    expect(listening.port).toEqual(expect.any(Number));
+    expect(listening.port).not.toBe(0);
+
+    const delivery = createSignedDelivery({
+      secret: SECRET,
+      event: "pull_request",
+      rawBody: loadFixture("pull_request.opened.installation"),
+    });
+    const response = await fetch(`http://127.0.0.1:${listening.port}/api/github/webhooks`, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    expect(response.status).toBe(200);
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]).toMatchObject({ repo: "Codertocat/Hello-World", issueNumber: 2 });
+    const [call] = github.callsTo("POST", /\/issues\/2\/comments$/);
+    expect(call?.auth).toMatchObject({ kind: "token", installationId: 1 });
+    expect(call?.headers["x-github-delivery"]).toBe(delivery.id);
+
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+
+    const output = [...cli.stdout, ...cli.stderr];
+    const secrets = [
+      ...github.issuedTokens.map((issued) => issued.token),
+      SECRET,
+      ...keys.privateKeyPem.split("\n").filter((line) => line !== "" && !line.startsWith("-----")),
+    ];
+    expect(github.issuedTokens.length).toBeGreaterThan(0);
+    for (const line of output) {
+      for (const secret of secrets) expect(line).not.toContain(secret);
+    }
+    expect(output.join("\n")).not.toContain("PRIVATE KEY");
+    expect(cli.stdout.some((line) => line.includes('"plugins":["greeter"]'))).toBe(true);
+  });
+
+  it("exits 1 with one stderr line when the port is taken", async () => {
+    github = createFakeGitHub({ appId: APP_ID, publicKey: testKeys().publicKey });
+    const taken = new URL(await github.listen()).port;
+    const cli = startCli({
+      APP_ID: String(APP_ID),
+      PRIVATE_KEY: testKeys().privateKeyPem,
+      WEBHOOK_SECRET: SECRET,
+      PORT: taken,
+      HOST: "127.0.0.1",
+      LOG_FORMAT: "json",
+      PLUGINS: "greeter",
+    });
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr).toEqual([expect.stringMatching(/^hookwright: .*EADDRINUSE/)]);
+  });
+
+  it.each([
+    ["no configuration", {}, /^hookwright: APP_ID/],
+    [
+      "a key that is not a PEM",
+      { APP_ID: "4242", PRIVATE_KEY: "not-a-key", WEBHOOK_SECRET: SECRET },
+      /^hookwright: PRIVATE_KEY: not a PEM key/,
+    ],
+  ])("exits 2 with one stderr line on %s", async (_label, env, line) => {
+    const cli = startCli(env);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr).toEqual([expect.stringMatching(line)]);
+    expect(cli.stdout).toEqual([]);
+  });
+});

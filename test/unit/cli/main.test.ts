@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import type { CliIo } from "../../../src/cli/io.js";
+import { main } from "../../../src/cli/main.js";
+import type { Env } from "../../../src/config/read-config.js";
+import { OPENSSH_PRIVATE_KEY, testKeys } from "../../helpers/keys.js";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stderr split into lines, without the trailing empty one. */
+  errLines: string[];
+}
+
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), "hookwright-cli-"));
+});
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+async function run(argv: string[], env: Env = {}): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    env,
+    cwd,
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    isTty: false,
+    onShutdown: () => {
+      throw new Error("the command should have failed before serving");
+    },
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr, errLines: stderr.split("\n").filter(Boolean) };
+}
+
+const APP: Env = {
+  APP_ID: "4242",
+  PRIVATE_KEY: testKeys().privateKeyPem,
+  WEBHOOK_SECRET: "cli-secret",
+};
+
+describe("main", () => {
+  it("exits 2 on an unknown command, saying so on stderr", async () => {
+    const result = await run(["bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([expect.stringMatching(/unknown command 'bogus'/)]);
+  });
+
+  it("exits 2 without a command, showing the usage on stderr", async () => {
+    const result = await run([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Usage: hookwright/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 0 with --help, listing the run command on stdout", async () => {
+    const result = await run(["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/\brun\b/);
+  });
+
+  it("exits 2 on `run` without configuration, with one line naming APP_ID", async () => {
+    const result = await run(["run"]);
+    expect(result.code).toBe(2);
+    expect(result.errLines).toHaveLength(1);
+    expect(result.errLines[0]).toMatch(/^hookwright: APP_ID/);
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 2 on a bad PRIVATE_KEY, with one line naming it and no stack or key text", async () => {
+    const result = await run(["run"], { ...APP, PRIVATE_KEY: OPENSSH_PRIVATE_KEY });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toHaveLength(1);
+    expect(result.errLines[0]).toMatch(/^hookwright: PRIVATE_KEY: .*OpenSSH/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stderr).not.toContain(OPENSSH_PRIVATE_KEY.split("\n")[1]);
+  });
+
+  it("exits 2 on a bad variable, naming it", async () => {
+    const result = await run(["run"], { ...APP, PORT: "eighty" });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([expect.stringMatching(/^hookwright: PORT /)]);
+  });
+
+  it("reads .env from the working directory, the environment winning", async () => {
+    writeFileSync(join(cwd, ".env"), "APP_ID=4242\nWEBHOOK_SECRET=s\nPORT=eighty\n");
+    const fromFile = await run(["run"]);
+    expect(fromFile.errLines).toEqual([expect.stringMatching(/^hookwright: PRIVATE_KEY /)]);
+    const overridden = await run(["run"], { PRIVATE_KEY: APP.PRIVATE_KEY });
+    expect(overridden.errLines).toEqual([expect.stringMatching(/^hookwright: PORT /)]);
+  });
+
+  it("exits 2 when a named plugin does not exist, naming it", async () => {
+    const result = await run(["run", "no-such-plugin"], { ...APP, LOG_LEVEL: "silent" });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      expect.stringMatching(/^hookwright: plugin "no-such-plugin" not found/),
+    ]);
+  });
+
+  it("exits 2 when a plugin's module does not export a function", async () => {
+    writeFileSync(join(cwd, "odd.mjs"), "export default 42;\n");
+    const result = await run(["run"], { ...APP, LOG_LEVEL: "silent", PLUGINS: "./odd.mjs" });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([expect.stringMatching(/must export a function/)]);
+  });
+});

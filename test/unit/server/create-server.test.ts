@@ -1,0 +1,142 @@
+import { describe, expect, it } from "@jest/globals";
+import request from "supertest";
+import { createServer, MAX_BODY_BYTES, type Readiness } from "../../../src/server/create-server.js";
+import type { WebhookReceiver } from "../../../src/webhooks/create-webhook-receiver.js";
+import type { Headers } from "../../../src/webhooks/parse-delivery.js";
+import { captureLogs } from "../../helpers/capture-logs.js";
+
+const PATH = "/hooks";
+
+function setup() {
+  const logs = captureLogs();
+  const received: { headers: Headers; body: Buffer }[] = [];
+  let answer = { status: 200, body: { status: "completed" } as unknown };
+  // A receiver that records what the route hands it and answers as told.
+  const receiver: WebhookReceiver = {
+    async receive(headers, body) {
+      received.push({ headers, body });
+      return { ...answer, delivery: { id: "d-1", name: "issues", payload: {} } };
+    },
+    drain: async () => true,
+    inFlight: () => 0,
+  };
+  let readiness: Readiness = "starting";
+  const server = createServer({
+    receiver,
+    webhookPath: PATH,
+    logger: logs.logger,
+    readiness: () => readiness,
+  });
+  return {
+    ...server,
+    logs,
+    received,
+    answer: (next: typeof answer) => (answer = next),
+    setReadiness: (next: Readiness) => (readiness = next),
+  };
+}
+
+describe("createServer", () => {
+  it("hands the receiver the body byte for byte, whatever its type, and sends its answer", async () => {
+    const { app, received, answer } = setup();
+    answer({ status: 202, body: { status: "accepted" } });
+    const body = '{ "spaced" :  true }\n';
+    const res = await request(app)
+      .post(PATH)
+      .set("content-type", "application/json")
+      .set("x-github-delivery", "d-1")
+      .send(body);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: "accepted" });
+    expect(received).toHaveLength(1);
+    expect(received[0]!.body.toString("utf8")).toBe(body);
+    expect(received[0]!.headers["x-github-delivery"]).toBe("d-1");
+  });
+
+  it("hands over an empty body as an empty buffer", async () => {
+    const { app, received } = setup();
+    await request(app).post(PATH);
+    expect(received[0]!.body).toEqual(Buffer.alloc(0));
+  });
+
+  it("answers 413 to a body over the cap without calling the receiver", async () => {
+    const { app, received } = setup();
+    const res = await request(app)
+      .post(PATH)
+      .set("content-type", "application/json")
+      .send("x".repeat(MAX_BODY_BYTES + 1));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.any(String) } });
+    expect(received).toHaveLength(0);
+  });
+
+  it("answers 415 to a compressed body", async () => {
+    const { app, received } = setup();
+    const res = await request(app).post(PATH).set("content-encoding", "gzip").send("{}");
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    expect(received).toHaveLength(0);
+  });
+
+  it.each(["get", "put", "delete"] as const)(
+    "answers 405 to %s on the webhook path",
+    async (method) => {
+      const { app } = setup();
+      const res = await request(app)[method](PATH);
+      expect(res.status).toBe(405);
+      expect(res.headers.allow).toBe("POST");
+      expect(res.body.error.code).toBe("METHOD_NOT_ALLOWED");
+    },
+  );
+
+  it("answers 404 with a JSON error to an unknown path", async () => {
+    const { app } = setup();
+    const res = await request(app).get("/api/github/webhooks");
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: "NOT_FOUND", message: expect.any(String) } });
+  });
+
+  it("serves /health, /ping and /ready from the readiness it is given", async () => {
+    const { app, setReadiness } = setup();
+    expect((await request(app).get("/health")).body).toEqual({ status: "ok" });
+    const ping = await request(app).get("/ping");
+    expect(ping.text).toBe("PONG");
+    expect(ping.headers["content-type"]).toMatch(/^text\/plain/);
+    for (const [state, status] of [
+      ["starting", 503],
+      ["ready", 200],
+      ["draining", 503],
+    ] as const) {
+      setReadiness(state);
+      const ready = await request(app).get("/ready");
+      expect([ready.status, ready.body]).toEqual([status, { status: state }]);
+    }
+  });
+
+  it("serves routes plugins ask for, before the 404", async () => {
+    const { app, getRouter } = setup();
+    getRouter("/my").get("/hello", (_req, res) => void res.send("hi"));
+    getRouter().get("/root-level", (_req, res) => void res.send("root"));
+    expect((await request(app).get("/my/hello")).text).toBe("hi");
+    expect((await request(app).get("/root-level")).text).toBe("root");
+  });
+
+  it("answers a plugin route's failure with a generic 500 and logs the details", async () => {
+    const { app, getRouter, logs } = setup();
+    getRouter("/my").get("/fail", () => {
+      throw new Error("plugin route secret detail");
+    });
+    const res = await request(app).get("/my/fail");
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: { code: "INTERNAL", message: expect.any(String) } });
+    expect(res.text).not.toContain("secret detail");
+    expect(logs.text()).toContain("plugin route secret detail");
+  });
+
+  it("logs the delivery and event of a webhook request", async () => {
+    const { app, logs } = setup();
+    await request(app).post(PATH).set("x-github-delivery", "d-1").send("{}");
+    const line = logs.records().find((record) => record.msg === "request");
+    expect(line).toMatchObject({ method: "POST", path: PATH, delivery: "d-1", event: "issues" });
+  });
+});
