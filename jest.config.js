@@ -11,7 +11,11 @@ export default {
       { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "es6" } },
     ],
   },
-  moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
+  moduleNameMapper: {
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+    "^hookwright$": "<rootDir>/src/index.ts",
+    "^hookwright/testing$": "<rootDir>/src/testing/index.ts",
+  },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   modulePathIgnorePatterns: ["<rootDir>/dist/"],
   testTimeout: 20000,

@@ -1,0 +1,117 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
+import { systemClock } from "../../clock.js";
+import { readCredentials, toCallAuth } from "./auth.js";
+import { dispatch } from "./dispatch.js";
+import { createFailureQueue, matchesCall } from "./failures.js";
+import { toResponse } from "./http.js";
+import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
+import { createFakeState } from "./state.js";
+import type { FakeGitHub, FakeGitHubOptions, RecordedCall } from "./types.js";
+
+export type * from "./types.js";
+
+function parseBody(text: string): { body: unknown; bodyIsJson: boolean } {
+  if (text === "") return { body: undefined, bodyIsJson: true };
+  try {
+    return { body: JSON.parse(text) as unknown, bodyIsJson: true };
+  } catch {
+    return { body: text, bodyIsJson: false };
+  }
+}
+
+function toPublicKey(key: KeyObject | string): KeyObject {
+  if (typeof key === "string") return createPublicKey(key);
+  return key.type === "public" ? key : createPublicKey(key);
+}
+
+/**
+ * A simulated GitHub REST API that checks app JWTs and installation tokens for real, records
+ * every call and fails on demand; use it as an injected `fetch` or on a loopback port.
+ *
+ * @example
+ * const fake = createFakeGitHub({
+ *   appId: 1, publicKey: testKeys().publicKey, clock,
+ *   installations: [{ id: 7, account: { login: "octo" }, repositories: ["octo/hello"] }],
+ * });
+ * const octokit = new Octokit({ request: { fetch: fake.fetch } });
+ */
+export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
+  const clock = options.clock ?? systemClock;
+  const publicKey = toPublicKey(options.publicKey);
+  const state = createFakeState(options.appId, clock, options.tokenLifetimeS ?? 3600);
+  for (const installation of options.installations ?? []) state.addInstallation(installation);
+  const calls: RecordedCall[] = [];
+  const failures = createFailureQueue();
+  let latencyMs = 0;
+  let server: LoopbackServer | undefined;
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    // GitHub Enterprise Server serves the same API under /api/v3.
+    const prefix = /^\/api\/v3(?=\/|$)/.test(url.pathname) ? "/api/v3" : "";
+    const pathname = url.pathname.slice(prefix.length) || "/";
+    const path = `${pathname}${url.search}`;
+    const { body, bodyIsJson } = parseBody(await request.text());
+    const credentials = readCredentials(request.headers.get("authorization"), state, publicKey);
+    const result =
+      failures.take(request.method, path) ??
+      dispatch(state, {
+        method: request.method,
+        url,
+        apiBase: `${url.origin}${prefix}`,
+        pathname,
+        body,
+        bodyIsJson,
+        credentials,
+      });
+    calls.push({
+      method: request.method,
+      path,
+      headers: Object.fromEntries(request.headers.entries()),
+      body,
+      status: result.status,
+      auth: toCallAuth(credentials),
+    });
+    if (latencyMs > 0) await delay(latencyMs);
+    return toResponse(result, clock.now());
+  }
+
+  return {
+    handle,
+    fetch: (input, init) => handle(new Request(input, init)),
+    async listen() {
+      server ??= await serveOnLoopback(handle);
+      return server.url;
+    },
+    async close() {
+      const running = server;
+      server = undefined;
+      await running?.close();
+    },
+    calls,
+    callsTo: (method, path) =>
+      calls.filter((call) => matchesCall({ method, path }, call.method, call.path)),
+    reset() {
+      calls.length = 0;
+    },
+    addInstallation: (input) => state.addInstallation(input),
+    setFile: (repo, path, content, ref) => state.setFile(repo, path, content, ref),
+    repositoryId: (fullName) => state.repo(fullName).id,
+    issuedTokens: state.tokens,
+    revoke(token) {
+      state.revoked.add(token);
+    },
+    expireAll() {
+      for (const token of state.tokens) token.expiresAt = Math.min(token.expiresAt, clock.now());
+    },
+    comments: state.comments,
+    labels: state.labels,
+    failNext(match, response, times = 1) {
+      failures.add(match, response, times);
+    },
+    setLatency(ms) {
+      latencyMs = ms;
+    },
+  };
+}
