@@ -21,8 +21,16 @@ export const ERROR_CODES = {
   TOKEN_EXCHANGE_FAILED: "GitHub did not issue an installation token",
   GITHUB_UNAVAILABLE: "GitHub answered with a server error or could not be reached",
   NO_INSTALLATION: "the call needs an installation token but the event has no installation",
+  APP_CREDENTIALS_REQUIRED:
+    "the call needs the app's own credentials (APP_ID and PRIVATE_KEY), but only GITHUB_TOKEN is set",
   PLUGIN_LOAD_FAILED: "a plugin could not be found or loaded",
+  CONFIG_FILE_INVALID:
+    "a repository's .github/ configuration file is not valid YAML, not a mapping, or its _extends cannot be followed",
   USAGE: "a command was called with wrong arguments",
+  UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN",
+  INVALID_REQUEST: "a console request lacks a field or has a malformed one",
+  SETUP_STATE_INVALID: "the /setup link is unknown, already used or expired",
+  APP_REGISTRATION_FAILED: "GitHub did not turn the app manifest into an app",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -68,6 +76,10 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_PAYLOAD: 400,
   HANDLER_FAILED: 500,
   SERVICE_UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+  INVALID_REQUEST: 400,
+  SETUP_STATE_INVALID: 400,
+  APP_REGISTRATION_FAILED: 502,
 };
 
 /** The one place an error becomes an HTTP status; anything unknown is a 500. */

@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { KeyObject } from "node:crypto";
 import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Express } from "express";
+import type { Express, Router } from "express";
 import type { Logger } from "pino";
 import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
 import type { TokenStore } from "../auth/token-store.js";
@@ -12,11 +13,36 @@ import { createServer, type Readiness } from "../server/create-server.js";
 import { createEventRouter } from "../webhooks/create-event-router.js";
 import {
   createWebhookReceiver,
+  type ReceiveResult,
   type WebhookReceiver,
 } from "../webhooks/create-webhook-receiver.js";
 import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/delivery-records.js";
-import type { Delivery } from "../webhooks/parse-delivery.js";
-import type { Plugin } from "./app.js";
+import type { Delivery, Headers } from "../webhooks/parse-delivery.js";
+import type { App, Plugin } from "./app.js";
+
+/** One GitHub API call, as the delivery console lists it (never its headers or body). */
+export interface ObservedCall {
+  method: string;
+  /** Path and query below the API URL, e.g. `/repos/octo/hello/issues/1/comments`. */
+  path: string;
+  /** 0 when no answer came (network failure). */
+  status: number;
+}
+
+/**
+ * Sees every delivery go through: what the receiver answered, which plugins ran, the API calls
+ * made for it and how its handlers ended. The delivery console is one.
+ */
+export interface DeliveryObserver {
+  /** A verified delivery is about to run its handlers. */
+  started(delivery: Delivery): void;
+  pluginRan(deliveryId: string, plugin: string): void;
+  apiCall(deliveryId: string, call: ObservedCall): void;
+  /** Its handlers finished; `error` is set when any failed. */
+  finished(deliveryId: string, error?: unknown): void;
+  /** The receiver answered a request, whether it ran, was refused or was a duplicate. */
+  answered(request: { headers: Headers; body: Buffer }, result: ReceiveResult): void;
+}
 
 export interface CreateAppOptions {
   appId: string;
@@ -36,6 +62,8 @@ export interface CreateAppOptions {
   /** Scale of retry waits (ms per retry-after second); tests pass 1. */
   retryBaseMs?: number;
   cwd?: string;
+  /** Told about every delivery, its plugins and its API calls (the delivery console). */
+  observer?: DeliveryObserver;
 }
 
 /** A running Hookwright: plugins loaded into it, deliveries received through its Express app. */
@@ -46,6 +74,8 @@ export interface Hookwright {
   readonly receiver: WebhookReceiver;
   /** The Express app: mount it, or `listen()`. */
   readonly express: Express;
+  /** An Express router mounted at `path`, ahead of the 404 answer (what plugins get too). */
+  getRouter(path?: string): Router;
   load(plugin: Plugin, name?: string): Promise<void>;
   /** Runs the handlers for an already verified delivery (the path every webhook takes). */
   dispatch(delivery: Delivery): Promise<void>;
@@ -53,6 +83,65 @@ export interface Hookwright {
   /** Stops taking deliveries, lets running ones finish for up to `drainMs`; true when all did. */
   close(drainMs?: number): Promise<boolean>;
   readiness(): Readiness;
+}
+
+function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
+  const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+  return new globalThis.Headers(headers).get(name) ?? undefined;
+}
+
+/**
+ * A fetch that reports each call to the observer under the delivery that caused it: the
+ * `x-github-delivery` header every client call carries, else the delivery whose handlers are
+ * running (a token exchange carries no header).
+ */
+function observeFetch(
+  base: typeof fetch,
+  apiUrl: string,
+  running: AsyncLocalStorage<string>,
+  observer: DeliveryObserver,
+): typeof fetch {
+  const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
+  return async (input, init) => {
+    const deliveryId = headerOf(input, init, "x-github-delivery") ?? running.getStore();
+    const url = new URL(input instanceof Request ? input.url : input);
+    const method = (
+      init?.method ?? (input instanceof Request ? input.method : "GET")
+    ).toUpperCase();
+    const below = url.pathname.startsWith(`${basePath}/`)
+      ? url.pathname.slice(basePath.length)
+      : url.pathname;
+    const report = (status: number) =>
+      deliveryId && observer.apiCall(deliveryId, { method, path: `${below}${url.search}`, status });
+    try {
+      const response = await base(input, init);
+      report(response.status);
+      return response;
+    } catch (error) {
+      report(0);
+      throw error;
+    }
+  };
+}
+
+/** The plugin's App, with each handler first telling the observer the plugin ran. */
+function observePlugin(app: App, plugin: string, observer: DeliveryObserver): App {
+  type Loose = (context: { id: string }) => unknown;
+  const mark =
+    (handler: Loose): Loose =>
+    (context) => {
+      observer.pluginRan(context.id, plugin);
+      return handler(context);
+    };
+  return new Proxy(app, {
+    get(target, property, receiver) {
+      if (property === "on") {
+        return (name: never, handler: Loose) => target.on(name, mark(handler) as never);
+      }
+      if (property === "onAny") return (handler: Loose) => target.onAny(mark(handler) as never);
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 /**
@@ -67,11 +156,21 @@ export interface Hookwright {
 export function createApp(options: CreateAppOptions): Hookwright {
   const log = options.logger ?? createLogger({ secrets: options.webhookSecrets });
   const apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
+  const { observer } = options;
+  const running = new AsyncLocalStorage<string>();
+  const fetch = observer
+    ? observeFetch(
+        options.fetch ?? ((...args) => globalThis.fetch(...args)),
+        apiUrl,
+        running,
+        observer,
+      )
+    : options.fetch;
   const auth = createAppAuth({
     appId: options.appId,
     privateKey: options.privateKey,
     apiUrl,
-    fetch: options.fetch,
+    fetch,
     clock: options.clock,
     store: options.tokenStore,
     refreshMarginS: options.tokenRefreshMarginS,
@@ -79,7 +178,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
   const clients = createClientFactory({
     appAuth: auth,
     logger: log,
-    fetch: options.fetch,
+    fetch,
     retryBaseMs: options.retryBaseMs,
   });
   const router = createEventRouter({
@@ -87,13 +186,36 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     invalidate: (id) => auth.invalidate(id),
   });
-  const receiver = createWebhookReceiver({
+  const dispatch = (delivery: Delivery): Promise<void> => {
+    if (!observer) return router.dispatch(delivery);
+    observer.started(delivery);
+    return running
+      .run(delivery.id, () => router.dispatch(delivery))
+      .then(
+        () => observer.finished(delivery.id),
+        (error: unknown) => {
+          observer.finished(delivery.id, error);
+          throw error;
+        },
+      );
+  };
+  const inner = createWebhookReceiver({
     secrets: options.webhookSecrets,
     records: options.deliveryRecords ?? createMemoryDeliveryRecords(),
-    dispatch: (delivery) => router.dispatch(delivery),
+    dispatch,
     logger: log,
     deadlineMs: options.deadlineMs ?? 9000,
   });
+  const receiver: WebhookReceiver = !observer
+    ? inner
+    : {
+        ...inner,
+        async receive(headers, body) {
+          const result = await inner.receive(headers, body);
+          observer.answered({ headers, body }, result);
+          return result;
+        },
+      };
   let state: Readiness = "starting";
   const http = createServer({
     receiver,
@@ -110,14 +232,16 @@ export function createApp(options: CreateAppOptions): Hookwright {
     clients,
     receiver,
     express: http.app,
+    getRouter: http.getRouter,
     readiness: () => state,
     async load(plugin, name = plugin.name || "anonymous") {
-      await plugin(router.appFor(name), {
+      const app = router.appFor(name);
+      await plugin(observer ? observePlugin(app, name, observer) : app, {
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });
     },
-    dispatch: (delivery) => router.dispatch(delivery),
+    dispatch,
     listen(port, host) {
       return new Promise((resolve, reject) => {
         const listening = createHttpServer();

@@ -9,6 +9,11 @@ export interface CliIo {
   isTty: boolean;
   /** Registers a handler for SIGTERM and SIGINT. */
   onShutdown: (handler: () => void) => void;
+  /**
+   * All of standard input, for commands that read a protocol there (`git-credential`).
+   * Optional so an io built for commands that never read stdin need not provide it.
+   */
+  readStdin?: () => Promise<string>;
 }
 
 export function processIo(): CliIo {
@@ -21,6 +26,11 @@ export function processIo(): CliIo {
     onShutdown: (handler) => {
       process.once("SIGTERM", handler);
       process.once("SIGINT", handler);
+    },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
     },
   };
 }

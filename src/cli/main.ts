@@ -1,5 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { describeFailure, exitCodeFor } from "./exit-code.js";
+import { addGitCredentialCommand } from "./commands/git-credential.js";
+import { addInstallationsCommand } from "./commands/installations.js";
+import { addReceiveCommand } from "./commands/receive.js";
+import { addTokenCommand } from "./commands/token.js";
 import { processIo, type CliIo } from "./io.js";
 import { runCommand } from "./run-command.js";
 
@@ -17,6 +21,10 @@ export function createProgram(io: CliIo): Command {
     .description("serve webhooks with the plugins in plugins/ (or those named)")
     .argument("[plugins...]", "plugin names in plugins/ or module paths")
     .action((plugins: string[]) => runCommand(plugins, io));
+  addReceiveCommand(program, io);
+  addInstallationsCommand(program, io);
+  addTokenCommand(program, io);
+  addGitCredentialCommand(program, io);
   return program;
 }
 

@@ -1,11 +1,17 @@
 import { join } from "node:path";
 import { createApp } from "../app/create-app.js";
+import type { Config } from "../config/config.js";
 import { withDotenv } from "../config/load-dotenv.js";
 import { readConfig } from "../config/read-config.js";
-import { HookwrightError } from "../errors.js";
-import { createLogger } from "../logging/create-logger.js";
+import { createConsole } from "../console/create-console.js";
+import { createDeliveryLog } from "../console/delivery-log.js";
+import { findFixturesDir } from "../console/samples.js";
+import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
+import { startSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
+import { createSetup } from "../setup/create-setup.js";
+import { createTunnel } from "../tunnel/create-tunnel.js";
 import type { CliIo } from "./io.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -17,51 +23,111 @@ async function registerTypeScript(): Promise<void> {
   register();
 }
 
-/** `hookwright run [plugin…]`: loads the plugins and serves webhooks until SIGTERM/SIGINT. */
+/** A host to reach this server from the same machine. */
+function localHost(host: string | undefined): string {
+  if (host === undefined || host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * `hookwright run [plugin…]`: loads the plugins and serves webhooks until SIGTERM/SIGINT.
+ * Without APP_ID it runs the same server against a simulated GitHub (sandbox).
+ */
 export async function runCommand(pluginNames: string[], io: CliIo): Promise<void> {
   const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), { isTty: io.isTty });
-  if (!config.app) {
-    throw new HookwrightError(
-      "CONFIG_INVALID",
-      "APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET are not set: copy .env.example to .env and fill them in from your GitHub App's settings page",
-      { variable: "APP_ID" },
-    );
+  const sandbox = config.app ? undefined : await startSandbox();
+  try {
+    await serve(config, sandbox, pluginNames, io);
+  } finally {
+    await sandbox?.close();
   }
-  const logger = createLogger({
-    level: config.logLevel,
-    format: config.logFormat,
-    secrets: config.app.webhookSecrets,
-  });
-  logger.info(
-    { appId: config.app.appId, keyFingerprint: config.app.privateKey.fingerprint },
-    "private key loaded",
-  );
-  const refs = findPlugins(io.cwd, pluginNames.length > 0 ? pluginNames : config.plugins);
+}
+
+async function serve(config: Config, sandbox: Sandbox | undefined, names: string[], io: CliIo) {
+  const secrets = config.app?.webhookSecrets ?? [sandbox!.webhookSecret];
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  if (config.app) {
+    const { appId, privateKey } = config.app;
+    logger.info({ appId, keyFingerprint: privateKey.fingerprint }, "private key loaded");
+  }
+  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
   if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
+  const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
+  const deliveryLog = consoleOn ? createDeliveryLog({ scrub: createScrubber(secrets) }) : undefined;
   const hookwright = createApp({
-    appId: config.app.appId,
-    privateKey: config.app.privateKey.key,
-    webhookSecrets: config.app.webhookSecrets,
-    apiUrl: config.apiUrl,
+    appId: config.app?.appId ?? sandbox!.appId,
+    privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
+    webhookSecrets: secrets,
+    apiUrl: sandbox?.apiUrl ?? config.apiUrl,
     webhookPath: config.webhookPath,
     deadlineMs: config.deadlineMs,
     tokenRefreshMarginS: config.tokenRefreshMarginS,
     logger,
     cwd: io.cwd,
+    observer: deliveryLog,
   });
+  const deliveryConsole =
+    deliveryLog &&
+    createConsole({
+      log: deliveryLog,
+      receiver: hookwright.receiver,
+      secret: secrets[0]!,
+      token: config.consoleToken,
+      fixturesDir: findFixturesDir(io.cwd),
+      logger,
+      webUrl: config.webUrl,
+      webhookProxyUrl: config.webhookProxyUrl,
+      sandbox,
+      // Registering writes .env: offered only while there is no app to overwrite.
+      setup: sandbox
+        ? createSetup({
+            webUrl: config.webUrl,
+            apiUrl: config.apiUrl,
+            appYmlPath: join(io.cwd, "app.yml"),
+            envPath: join(io.cwd, ".env"),
+            webhookProxyUrl: config.webhookProxyUrl,
+          })
+        : undefined,
+    });
+  // Mounted before the plugins' routers, so the console keeps `/`.
+  if (deliveryConsole) hookwright.getRouter("/").use(deliveryConsole.router);
   for (const ref of refs) {
     await hookwright.load(await importPlugin(ref, (specifier) => import(specifier)), ref.name);
   }
   logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
-  await hookwright.listen(config.port, config.host);
+  // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
+  const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
+  const server = await hookwright.listen(config.port, host);
+  const port = (server.address() as { port: number }).port;
+  const base = `http://${localHost(host)}:${port}`;
+  if (sandbox) {
+    logger.info(
+      { console: `${base}/`, sandbox: true },
+      `sandbox mode (no APP_ID): open ${base}/ to send a sample event and watch the bot answer; register a real GitHub App from there, or fill in .env, then restart`,
+    );
+  } else if (deliveryConsole) {
+    logger.info({ console: `${base}/` }, `delivery console at ${base}/ (needs CONSOLE_TOKEN)`);
+  }
+  const tunnel =
+    !sandbox && config.webhookProxyUrl
+      ? createTunnel({
+          source: config.webhookProxyUrl,
+          target: `${base}${config.webhookPath}`,
+          logger,
+        })
+      : undefined;
+  tunnel?.start().catch((error: unknown) => logger.warn({ err: error }, "tunnel did not open"));
   await new Promise<void>((resolve) => {
     io.onShutdown(() => {
       logger.info("shutting down: finishing deliveries in flight");
-      void hookwright.close(DRAIN_MS).then((drained) => {
-        if (!drained) logger.warn("deliveries still running at shutdown were abandoned");
-        resolve();
-      });
+      deliveryConsole?.close();
+      void Promise.resolve(tunnel?.stop())
+        .then(() => hookwright.close(DRAIN_MS))
+        .then((drained) => {
+          if (!drained) logger.warn("deliveries still running at shutdown were abandoned");
+          resolve();
+        });
     });
   });
 }

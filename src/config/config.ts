@@ -16,6 +16,8 @@ export interface Config {
   plugins: string[] | undefined;
   redisUrl: string | undefined;
   webhookProxyUrl: string | undefined;
+  /** Opens the delivery console outside sandbox mode; every console request must carry it. */
+  consoleToken: string | undefined;
   tokenRefreshMarginS: number;
   deadlineMs: number;
 }

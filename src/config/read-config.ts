@@ -8,8 +8,11 @@ export type Env = Record<string, string | undefined>;
 export interface ReadConfigOptions {
   readFile?: (path: string) => string;
   isTty?: boolean;
+  /** Commands that never receive a webhook (token, installations, …) need no secret. */
+  webhookSecretOptional?: boolean;
 }
 
+const MIN_CONSOLE_TOKEN = 16;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function bad(variable: string, why: string, cause?: unknown): HookwrightError {
@@ -64,7 +67,11 @@ function readWebUrl(env: Env): string {
   return readUrl(env, "GITHUB_URL", fallback);
 }
 
-function readApp(env: Env, readFile: (path: string) => string): AppCredentials | undefined {
+function readApp(
+  env: Env,
+  readFile: (path: string) => string,
+  secretOptional: boolean,
+): AppCredentials | undefined {
   const appId = value(env, "APP_ID");
   if (appId === undefined) return undefined;
   if (!/^\d+$/.test(appId) && !/^Iv[0-9a-z.]+$/i.test(appId)) {
@@ -87,9 +94,13 @@ function readApp(env: Env, readFile: (path: string) => string): AppCredentials |
     throw bad("PRIVATE_KEY", "is required with APP_ID (or set PRIVATE_KEY_PATH)");
   }
   const secret = value(env, "WEBHOOK_SECRET");
-  if (secret === undefined) throw bad("WEBHOOK_SECRET", "is required with APP_ID");
-  const previous = value(env, "WEBHOOK_SECRET_PREVIOUS");
-  return { appId, privateKey, webhookSecrets: previous ? [secret, previous] : [secret] };
+  if (secret === undefined && !secretOptional) {
+    throw bad("WEBHOOK_SECRET", "is required with APP_ID");
+  }
+  const secrets = [secret, value(env, "WEBHOOK_SECRET_PREVIOUS")].filter(
+    (candidate): candidate is string => candidate !== undefined,
+  );
+  return { appId, privateKey, webhookSecrets: secrets };
 }
 
 /** Reads and checks the whole configuration; the first bad variable throws CONFIG_INVALID naming it. */
@@ -114,8 +125,13 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
   }
   const webhookProxyUrl = value(env, "WEBHOOK_PROXY_URL");
   if (webhookProxyUrl !== undefined) readUrl(env, "WEBHOOK_PROXY_URL", "");
+  const consoleToken = value(env, "CONSOLE_TOKEN");
+  // The console can send signed deliveries and register apps: a guessable token is no lock.
+  if (consoleToken !== undefined && consoleToken.length < MIN_CONSOLE_TOKEN) {
+    throw bad("CONSOLE_TOKEN", `must be at least ${MIN_CONSOLE_TOKEN} characters`);
+  }
   return {
-    app: readApp(env, readFile),
+    app: readApp(env, readFile, options.webhookSecretOptional === true),
     webhookPath,
     port: readInteger(env, "PORT", 3000, 0, 65535),
     host: value(env, "HOST"),
@@ -126,6 +142,7 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     plugins,
     redisUrl,
     webhookProxyUrl,
+    consoleToken,
     tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
   };

@@ -1,6 +1,8 @@
 import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { Octokit } from "../github/octokit.js";
+import { mergeConfig, type ConfigObject } from "./merge-config.js";
+import { readRepoConfig } from "./read-repo-config.js";
 
 type EventName = EmitterWebhookEventName;
 // Inferred rather than indexed: `EmitterWebhookEvent<E>["payload"]` is a union too large
@@ -19,6 +21,11 @@ export interface ContextOptions<E extends EventName> {
   /** Built on first use: a handler that never calls GitHub costs no client. */
   octokit: () => Octokit;
   log: Logger;
+  /**
+   * Reads `.github/<file>` for the event's repository (null when absent); the event router
+   * passes a cached reader. Without it every call reads from GitHub.
+   */
+  config?: (file: string, repo: RepoRef) => Promise<ConfigObject | null>;
 }
 
 /**
@@ -41,13 +48,17 @@ export class Context<E extends EventName = EventName> {
   /** Logger bound to delivery, event, installation, repository and plugin. */
   readonly log: Logger;
   #octokit: () => Octokit;
+  #config: (file: string, repo: RepoRef) => Promise<ConfigObject | null>;
 
-  constructor({ event, octokit, log }: ContextOptions<E>) {
+  constructor({ event, octokit, log, config }: ContextOptions<E>) {
     this.name = event.name as NameOf<E>;
     this.id = event.id;
     this.payload = event.payload as PayloadOf<E>;
     this.log = log;
     this.#octokit = octokit;
+    this.#config =
+      config ??
+      (async (file, repo) => (await readRepoConfig({ octokit: octokit(), ...repo, file })).value);
   }
 
   /**
@@ -98,6 +109,24 @@ export class Context<E extends EventName = EventName> {
    */
   pullRequest<T extends object = object>(object?: T): RepoRef & { pull_number: number } & T {
     return { ...this.repo(), pull_number: this.#number(), ...(object as T) };
+  }
+
+  /**
+   * The repository's `.github/<file>` as an object, from its default branch; when the
+   * repository has none, the owner's `.github` repository's `.github/<file>`. `_extends:
+   * [owner/]repo[:path]` layers the file over another one. The result is merged over
+   * `defaults` (mappings key by key, lists replaced). Without a file: `defaults`, or null.
+   * Files are cached per installation, repository and file until a push to the default
+   * branch changes them. A file that is not YAML fails with `CONFIG_FILE_INVALID`.
+   * @example
+   * const config = await context.config("labeler.yml", { labels: {} });
+   */
+  async config<T extends object>(file: string, defaults: T): Promise<T>;
+  async config<T extends object = ConfigObject>(file: string): Promise<T | null>;
+  async config(file: string, defaults?: object): Promise<object | null> {
+    const value = await this.#config(file, this.repo());
+    if (value === null) return defaults === undefined ? null : mergeConfig({}, { ...defaults });
+    return mergeConfig((defaults ?? {}) as ConfigObject, value);
   }
 
   #number(): number {

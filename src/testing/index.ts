@@ -7,3 +7,10 @@ export {
   type SignedDelivery,
   type SignedDeliveryOptions,
 } from "./signed-delivery.js";
+export {
+  createTestApp,
+  type ReceiveResult,
+  type TestApp,
+  type TestAppOptions,
+} from "./create-test-app.js";
+export { fixturesDir, loadFixture, readFixture } from "./fixtures.js";

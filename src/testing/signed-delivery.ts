@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { loadFixture } from "./fixtures.js";
 
 export type DeliveryContentType = "application/json" | "application/x-www-form-urlencoded";
 
@@ -6,10 +7,12 @@ export interface SignedDeliveryOptions {
   secret: string;
   /** The `X-GitHub-Event` value; an `issues.opened`-style name is cut to `issues`. */
   event: string;
-  /** Serialised with JSON.stringify; ignored when `rawBody` is given. */
+  /** Serialised with JSON.stringify; ignored when `rawBody` or `fixture` is given. */
   payload?: unknown;
   /** The JSON document byte for byte, e.g. from `loadFixture`. */
   rawBody?: Buffer | string;
+  /** A shipped fixture's name, e.g. "issues.opened": its bytes are the body. */
+  fixture?: string;
   /** `X-GitHub-Delivery`; a random UUID by default. */
   id?: string;
   contentType?: DeliveryContentType;
@@ -33,15 +36,15 @@ export function signBody(secret: string, body: Buffer | string): string {
  * A webhook delivery as GitHub sends it: headers and the signed body bytes.
  *
  * @example
- * const { headers, body } = createSignedDelivery({ secret, event: "issues", rawBody: loadFixture("issues.opened") });
+ * const { headers, body } = createSignedDelivery({ secret, event: "issues", fixture: "issues.opened" });
  * await request(app).post("/api/github/webhooks").set(headers).send(body);
  */
 export function createSignedDelivery(options: SignedDeliveryOptions): SignedDelivery {
   const contentType = options.contentType ?? "application/json";
+  const raw =
+    options.rawBody ?? (options.fixture === undefined ? undefined : loadFixture(options.fixture));
   const json =
-    options.rawBody !== undefined
-      ? Buffer.from(options.rawBody)
-      : Buffer.from(JSON.stringify(options.payload ?? {}));
+    raw !== undefined ? Buffer.from(raw) : Buffer.from(JSON.stringify(options.payload ?? {}));
   // A form-encoded delivery signs the encoded form, not the JSON inside it.
   const body =
     contentType === "application/x-www-form-urlencoded"

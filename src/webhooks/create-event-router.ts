@@ -2,6 +2,7 @@ import { createEventHandler } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
 import type { App, DeliveryError } from "../app/app.js";
+import { createConfigCache, type ConfigCache } from "../context/config-cache.js";
 import { Context } from "../context/context.js";
 import type { ClientFactory } from "../github/create-client-factory.js";
 import type { Octokit } from "../github/octokit.js";
@@ -18,12 +19,15 @@ export interface EventRouterOptions {
   logger: Logger;
   /** Called before handlers run when an event changes what an installation's tokens may reach. */
   invalidate?: (installationId: number) => Promise<void>;
+  /** `context.config()`'s cache; one per router by default. */
+  configCache?: ConfigCache;
 }
 
 interface Shared {
   event: { id: string; name: string; payload: unknown };
   octokit: () => Octokit;
   log: Logger;
+  config: (file: string, repo: { owner: string; repo: string }) => ReturnType<ConfigCache["read"]>;
 }
 
 // Events after which a cached token no longer matches the installation's access.
@@ -35,6 +39,35 @@ const ACCESS_CHANGES = new Set([
   "installation_repositories.added",
   "installation_repositories.removed",
 ]);
+
+// GitHub lists at most 20 commits in a push payload.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#push
+const PUSH_COMMIT_LIMIT = 20;
+
+interface PushPayload {
+  ref?: unknown;
+  forced?: unknown;
+  repository?: { full_name?: unknown; default_branch?: unknown };
+  commits?: { added?: unknown; modified?: unknown; removed?: unknown }[];
+}
+
+/** Drops cached `.github/` files that a push to a default branch may have changed. */
+function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: Logger): void {
+  const repo = payload.repository?.full_name;
+  const branch = payload.repository?.default_branch;
+  if (typeof repo !== "string" || payload.ref !== `refs/heads/${String(branch)}`) return;
+  const commits = Array.isArray(payload.commits) ? payload.commits : [];
+  // A force push lists only the new commits, and a long push is cut short: the files that
+  // changed are not all known, so everything read from the repository goes.
+  const unknown = payload.forced === true || commits.length >= PUSH_COMMIT_LIMIT;
+  const paths = commits.flatMap((commit) =>
+    [commit.added, commit.modified, commit.removed].flatMap((list) =>
+      Array.isArray(list) ? list.filter((path): path is string => typeof path === "string") : [],
+    ),
+  );
+  const dropped = configs.invalidate(repo, unknown ? "all" : paths);
+  if (dropped > 0) log.debug({ dropped }, "configuration cache entries dropped after a push");
+}
 
 function describe(delivery: Delivery) {
   const payload = delivery.payload as {
@@ -52,6 +85,7 @@ function describe(delivery: Delivery) {
 
 export function createEventRouter(options: EventRouterOptions): EventRouter {
   const shared = new WeakMap<object, Shared>();
+  const configs = options.configCache ?? createConfigCache();
   const handlers = createEventHandler({
     // The library calls transform once per handler; one delivery shares one client.
     transform: (event: object) => shared.get(event)!,
@@ -72,9 +106,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
   type AnyHandler = (context: never) => unknown;
 
   function wrap(plugin: string, handler: AnyHandler) {
-    return async ({ event, octokit, log }: Shared) => {
+    return async ({ event, octokit, log, config }: Shared) => {
       const pluginLog = log.child({ plugin });
-      const context = new Context({ event: event as never, octokit, log: pluginLog });
+      const context = new Context({ event: event as never, octokit, log: pluginLog, config });
       try {
         await handler(context as never);
       } catch (error) {
@@ -124,8 +158,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
           installation === undefined
             ? options.clients.forApp({ deliveryId: delivery.id, log })
             : options.clients.forInstallation(installation, { deliveryId: delivery.id, log }));
+      if (delivery.name === "push") invalidateConfigs(configs, delivery.payload, log);
+      const config: Shared["config"] = (file, { owner, repo }) =>
+        configs.read({ octokit: octokit(), installationId: installation, owner, repo, file });
       const webhookEvent = { id: delivery.id, name: delivery.name, payload: delivery.payload };
-      shared.set(webhookEvent, { event: webhookEvent, octokit, log });
+      shared.set(webhookEvent, { event: webhookEvent, octokit, log, config });
       await handlers.receive(webhookEvent);
     },
   };

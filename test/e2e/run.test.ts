@@ -171,8 +171,58 @@ describe("hookwright run (built CLI)", () => {
     expect(cli.stderr).toEqual([expect.stringMatching(/^hookwright: .*EADDRINUSE/)]);
   });
 
+  it("starts in sandbox mode without configuration: prints the console URL, and the greeter answers a sample", async () => {
+    const cli = startCli({
+      // Blank wins over a .env in the repository, so this is the unconfigured start.
+      APP_ID: "",
+      PRIVATE_KEY: "",
+      WEBHOOK_SECRET: "",
+      CONSOLE_TOKEN: "",
+      HOST: "",
+      PORT: "0",
+      LOG_FORMAT: "json",
+      PLUGINS: "greeter",
+    });
+    const ready = await cli.waitFor((record) => typeof record.console === "string");
+    const consoleUrl = String(ready.console);
+    expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(String(ready.msg)).toContain(consoleUrl);
+    const api = (path: string, init?: RequestInit) =>
+      fetch(new URL(`console/api${path}`, consoleUrl), init).then(
+        (response) => response.json() as Promise<Record<string, unknown>>,
+      );
+    const sample = await api("/samples/issues.opened");
+    const sent = await api("/send", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ event: sample.event, payload: sample.payload }),
+    });
+    expect(sent.status).toBe(200);
+    const { deliveries } = (await api("/deliveries")) as {
+      deliveries: {
+        event: string;
+        plugins: string[];
+        calls: { path: string }[];
+        changes: unknown[];
+      }[];
+    };
+    expect(deliveries[0]).toMatchObject({
+      event: "issues.opened",
+      plugins: ["greeter"],
+      changes: [
+        { kind: "comment", body: expect.stringContaining("Thanks for opening this issue") },
+      ],
+    });
+    expect(deliveries[0]!.calls.map((call) => call.path)).toContain(
+      "/app/installations/1/access_tokens",
+    );
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+    const output = [...cli.stdout, ...cli.stderr].join("\n");
+    expect(output).not.toMatch(/PRIVATE KEY|ghs_[A-Za-z0-9]{10}|eyJ[A-Za-z0-9_-]{10}/);
+  });
+
   it.each([
-    ["no configuration", {}, /^hookwright: APP_ID/],
     [
       "a key that is not a PEM",
       { APP_ID: "4242", PRIVATE_KEY: "not-a-key", WEBHOOK_SECRET: SECRET },

@@ -1,91 +1,42 @@
-import { createPrivateKey } from "node:crypto";
 import { afterEach, describe, expect, it } from "@jest/globals";
-import request from "supertest";
+import { createTestApp, readFixture, type TestApp } from "hookwright/testing";
 import greeter from "../../plugins/greeter/index.js";
-import { createApp, type Hookwright } from "../../src/app/create-app.js";
-import { captureLogs } from "../helpers/capture-logs.js";
-import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
-import { testKeys } from "../helpers/keys.js";
-import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
 
-const SECRET = "greeter-secret";
-type Payload = { sender: { login: string; type: string }; installation?: { id: number } };
-
-function fixture(name: string): Payload {
-  const payload = JSON.parse(loadFixture(name).toString("utf8")) as Payload;
-  payload.installation = { id: 1 };
-  return payload;
-}
+const COMMENTS = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
 describe("greeter", () => {
-  let github: FakeGitHub;
-  let hookwright: Hookwright | undefined;
-  afterEach(async () => {
-    await hookwright?.close(100);
-  });
-
-  async function deliver(event: string, payload: Payload) {
-    github = createFakeGitHub({
-      appId: 4242,
-      publicKey: testKeys().publicKey,
-      installations: [
-        { id: 1, account: { login: "Codertocat" }, repositories: ["Codertocat/Hello-World"] },
-      ],
-    });
-    hookwright = createApp({
-      appId: "4242",
-      privateKey: createPrivateKey(testKeys().privateKeyPem),
-      webhookSecrets: [SECRET],
-      fetch: github.fetch,
-      logger: captureLogs().logger,
-      retryBaseMs: 1,
-    });
-    await hookwright.load(greeter, "greeter");
-    const delivery = createSignedDelivery({ secret: SECRET, event, payload });
-    const response = await request(hookwright.express)
-      .post("/api/github/webhooks")
-      .set(delivery.headers)
-      .send(delivery.body.toString("utf8"));
-    expect(response.status).toBe(200);
-    return delivery;
-  }
+  let app: TestApp;
+  afterEach(() => app.close());
 
   it("thanks the author of a new issue by login, as the installation", async () => {
-    const payload = fixture("issues.opened");
-    payload.sender.login = "octo-newcomer";
-    const delivery = await deliver("issues", payload);
-    expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]).toMatchObject({
-      repo: "Codertocat/Hello-World",
-      issueNumber: 1,
-      installationId: 1,
+    app = await createTestApp(greeter);
+    const payload = readFixture("issues.opened", { sender: { login: "octo-newcomer" } });
+    const { id } = await app.receive("issues.opened", payload);
+    const call = app.github.expectCall("POST /repos/Codertocat/Hello-World/issues/1/comments", {
+      body: /^Thanks for opening this issue, @octo-newcomer!/,
     });
-    expect(github.comments[0]!.body).toMatch(/this issue, @octo-newcomer!/);
-    const [call] = github.callsTo("POST", "/repos/Codertocat/Hello-World/issues/1/comments");
-    expect(call?.auth).toMatchObject({ kind: "token", installationId: 1 });
-    expect(call?.auth.token).toBe(github.issuedTokens[0]!.token);
-    expect(call?.headers["x-github-delivery"]).toBe(delivery.id);
+    expect(call.auth).toMatchObject({ kind: "token", installationId: 1 });
+    expect(call.headers["x-github-delivery"]).toBe(id);
   });
 
   it("thanks the author of a new pull request on the pull request's conversation", async () => {
-    await deliver("pull_request", fixture("pull_request.opened.installation"));
-    expect(github.comments).toHaveLength(1);
-    expect(github.comments[0]).toMatchObject({ issueNumber: 2, installationId: 1 });
-    expect(github.comments[0]!.body).toMatch(/this pull request, @Codertocat!/);
-    const [call] = github.callsTo("POST", /\/issues\/2\/comments$/);
-    expect(call?.auth.kind).toBe("token");
+    app = await createTestApp(greeter);
+    await app.receive("pull_request.opened", readFixture("pull_request.opened.installation"));
+    app.github.expectCall("POST /repos/Codertocat/Hello-World/issues/2/comments", {
+      body: /this pull request, @Codertocat!/,
+    });
+    expect(app.github.findCalls(COMMENTS)).toHaveLength(1);
   });
 
   it("stays silent when a bot opened the issue", async () => {
-    const payload = fixture("issues.opened");
-    payload.sender = { login: "dependabot[bot]", type: "Bot" };
-    await deliver("issues", payload);
-    expect(github.comments).toHaveLength(0);
-    expect(github.calls).toHaveLength(0);
+    app = await createTestApp(greeter);
+    await app.receive("issues.opened", readFixture("issues.opened", { sender: { type: "Bot" } }));
+    expect(app.github.calls).toEqual([]);
   });
 
   it("ignores other actions", async () => {
-    await deliver("pull_request", fixture("pull_request.closed"));
-    expect(github.calls).toHaveLength(0);
+    app = await createTestApp(greeter);
+    await app.receive("pull_request.closed");
+    expect(app.github.calls).toEqual([]);
   });
 });

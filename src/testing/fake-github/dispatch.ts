@@ -2,10 +2,11 @@ import { BAD_CREDENTIALS, JWT_NOT_DECODED, type Credentials } from "./auth.js";
 import { errorResult, GitHubError, type RouteResult } from "./http.js";
 import { matchRoute, type Need, type Route } from "./router.js";
 import { appRoutes } from "./routes-app.js";
+import { issueRoutes } from "./routes-issues.js";
 import { repoRoutes } from "./routes-repos.js";
 import type { FakeState } from "./state.js";
 
-const ROUTES: Route[] = [...appRoutes, ...repoRoutes];
+const ROUTES: Route[] = [...appRoutes, ...repoRoutes, ...issueRoutes];
 
 export interface IncomingCall {
   method: string;

@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { systemClock } from "../../clock.js";
+import { expectCall, expectNoCall, findCalls, writes } from "./assertions.js";
 import { readCredentials, toCallAuth } from "./auth.js";
 import { dispatch } from "./dispatch.js";
 import { createFailureQueue, matchesCall } from "./failures.js";
@@ -97,6 +98,17 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     },
     addInstallation: (input) => state.addInstallation(input),
     setFile: (repo, path, content, ref) => state.setFile(repo, path, content, ref),
+    setDefaultBranch: (repo, branch) => state.setDefaultBranch(repo, branch),
+    setPullRequestFiles(repo, pullNumber, paths) {
+      state.pullFiles.set(`${repo.toLowerCase()}#${pullNumber}`, [...paths]);
+    },
+    issueLabels: (repo, issueNumber) => [
+      ...(state.issueLabels.get(`${repo.toLowerCase()}#${issueNumber}`) ?? []),
+    ],
+    findCalls: (route, body) => findCalls(calls, route, body),
+    expectCall: (route, body) => expectCall(calls, route, body),
+    expectNoCall: (route, body) => expectNoCall(calls, route, body),
+    writes: () => writes(calls),
     repositoryId: (fullName) => state.repo(fullName).id,
     issuedTokens: state.tokens,
     revoke(token) {

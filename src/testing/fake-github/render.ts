@@ -1,5 +1,5 @@
 import { isoSeconds } from "./http.js";
-import { DEFAULT_BRANCH, type FakeState, type Installation, type Repo } from "./state.js";
+import { type FakeState, type Installation, type Repo } from "./state.js";
 
 export const APP_SLUG = "hookwright-test";
 export const BOT_LOGIN = `${APP_SLUG}[bot]`;
@@ -26,7 +26,7 @@ export function renderRepo(state: FakeState, repo: Repo, apiBase: string): objec
     full_name: repo.fullName,
     owner: renderAccount(state, repo.owner, owner?.accountType ?? "Organization"),
     private: true,
-    default_branch: DEFAULT_BRANCH,
+    default_branch: state.defaultBranch(repo.fullName),
     html_url: `${WEB_URL}/${repo.fullName}`,
     url: `${apiBase}/repos/${repo.fullName}`,
   };

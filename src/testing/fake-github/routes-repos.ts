@@ -2,25 +2,9 @@ import { contentsBody } from "./contents.js";
 import { GitHubError, isoSeconds, paginate } from "./http.js";
 import { BOT_LOGIN, renderRepo, WEB_URL } from "./render.js";
 import { route, type Route, type RouteContext } from "./router.js";
-import { DEFAULT_BRANCH, type Repo } from "./state.js";
-import { requireRepo, tokenRepos } from "./tokens.js";
-import type { FakeComment, IssuedToken } from "./types.js";
-
-function tokenOf(context: RouteContext): IssuedToken {
-  if (context.token === undefined) throw new GitHubError(401, "Bad credentials");
-  return context.token;
-}
-
-function repoFor(context: RouteContext, permission: [string, string]): Repo {
-  const { owner = "", repo = "" } = context.params;
-  return requireRepo(context.state, tokenOf(context), owner, repo, permission);
-}
-
-function issueNumber(context: RouteContext): number {
-  const number = Number(context.params.number);
-  if (!Number.isInteger(number) || number <= 0) throw new GitHubError(404, "Not Found");
-  return number;
-}
+import { issueNumber, repoFor, tokenOf } from "./route-helpers.js";
+import { tokenRepos } from "./tokens.js";
+import type { FakeComment } from "./types.js";
 
 function renderComment(context: RouteContext, comment: FakeComment): object {
   const { state, apiBase } = context;
@@ -99,39 +83,9 @@ export const repoRoutes: Route[] = [
     };
   }),
 
-  route("POST", "/repos/:owner/:repo/issues/:number/labels", "token", (context) => {
-    const repo = repoFor(context, ["issues", "write"]);
-    const number = issueNumber(context);
-    const raw = Array.isArray(context.body)
-      ? context.body
-      : (context.body as { labels?: unknown } | undefined)?.labels;
-    if (!Array.isArray(raw) || !raw.every((label) => typeof label === "string")) {
-      throw new GitHubError(422, "Invalid request.\n\nInvalid property /labels.");
-    }
-    const { state } = context;
-    const key = `${repo.fullName.toLowerCase()}#${number}`;
-    const current = state.issueLabels.get(key) ?? [];
-    const merged = [...current, ...raw.filter((label) => !current.includes(label))];
-    state.issueLabels.set(key, merged);
-    state.labels.push({
-      repo: repo.fullName,
-      issueNumber: number,
-      labels: [...raw],
-      installationId: tokenOf(context).installationId,
-    });
-    const body = merged.map((name) => ({
-      id: state.id("label", `${repo.fullName}:${name}`),
-      name,
-      color: "ededed",
-      default: false,
-      url: `${context.apiBase}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}`,
-    }));
-    return { status: 200, body };
-  }),
-
   route("GET", "/repos/:owner/:repo/contents/*path", "token", (context) => {
     const repo = repoFor(context, ["contents", "read"]);
-    const ref = context.url.searchParams.get("ref") ?? DEFAULT_BRANCH;
+    const ref = context.url.searchParams.get("ref") ?? context.state.defaultBranch(repo.fullName);
     const files = context.state.files(repo.fullName, ref);
     const body = contentsBody(repo, files, context.params.path ?? "", ref, context.apiBase);
     return { status: 200, body };

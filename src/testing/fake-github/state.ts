@@ -46,6 +46,11 @@ export interface FakeState {
   readonly labels: FakeLabelCall[];
   /** Current labels per `owner/name#number` (lower-cased repo). */
   readonly issueLabels: Map<string, string[]>;
+  /** Changed paths per `owner/name#number` (lower-cased repo), for a pull request's files. */
+  readonly pullFiles: Map<string, string[]>;
+  /** The branch a repository's contents are read from when no `ref` is given. */
+  defaultBranch(repo: string): string;
+  setDefaultBranch(repo: string, branch: string): void;
   addInstallation(input: FakeInstallationInput): void;
   /** A repository by full name, case-insensitive, with its stable id. */
   repo(fullName: string): Repo;
@@ -63,6 +68,7 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
   const ids = new Map<string, number>();
   const counters = new Map<string, number>();
   const fileStore = new Map<string, Map<string, string>>();
+  const defaultBranches = new Map<string, string>();
 
   const id = (kind: string, key: string): number => {
     const mapKey = `${kind}:${key.toLowerCase()}`;
@@ -92,6 +98,11 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
     comments: [],
     labels: [],
     issueLabels: new Map(),
+    pullFiles: new Map(),
+    defaultBranch: (fullName) => defaultBranches.get(fullName.toLowerCase()) ?? DEFAULT_BRANCH,
+    setDefaultBranch(fullName, branch) {
+      defaultBranches.set(fullName.toLowerCase(), branch);
+    },
     addInstallation(input) {
       for (const fullName of input.repositories) {
         if (!/^[^/\s]+\/[^/\s]+$/.test(fullName)) {
@@ -112,8 +123,11 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
     },
     repo,
     id,
-    setFile(fullName, path, content, ref = DEFAULT_BRANCH) {
-      const key = fileKey(fullName, ref);
+    setFile(fullName, path, content, ref) {
+      const key = fileKey(
+        fullName,
+        ref ?? defaultBranches.get(fullName.toLowerCase()) ?? DEFAULT_BRANCH,
+      );
       const files = fileStore.get(key) ?? new Map<string, string>();
       files.set(path.replace(/^\/+/, ""), content);
       fileStore.set(key, files);

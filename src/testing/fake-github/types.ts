@@ -103,8 +103,33 @@ export interface FakeGitHub {
   reset(): void;
   /** Adds an installation, or replaces the one with the same id. */
   addInstallation(input: FakeInstallationInput): void;
-  /** Stores a file for the contents API; `ref` defaults to the default branch, "main". */
+  /** Stores a file for the contents API; `ref` defaults to the repository's default branch. */
   setFile(repo: string, path: string, content: string, ref?: string): void;
+  /** Sets a repository's default branch ("main" unless set): contents without `ref` read it. */
+  setDefaultBranch(repo: string, branch: string): void;
+  /** The paths `GET /repos/{owner}/{repo}/pulls/{pull_number}/files` lists. */
+  setPullRequestFiles(repo: string, pullNumber: number, paths: string[]): void;
+  /** The labels an issue or pull request has now (added through the API, minus removed ones). */
+  issueLabels(repo: string, issueNumber: number): string[];
+  /**
+   * The recorded calls to a route, given as `"METHOD /path"` with `{placeholders}` or values,
+   * whose JSON body contains `body` (see `expectCall`).
+   * @example
+   * github.findCalls("GET /repos/{owner}/{repo}/contents/{path}").length
+   */
+  findCalls(route: string, body?: unknown): RecordedCall[];
+  /**
+   * Returns the first recorded call to `route` whose body contains `body` (objects by their
+   * listed keys, arrays element by element, a RegExp tests a string); throws, listing every
+   * call made, when there is none.
+   * @example
+   * github.expectCall("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { body: /Thanks/ });
+   */
+  expectCall(route: string, body?: unknown): RecordedCall;
+  /** Throws when a recorded call to `route` (whose body contains `body`, if given) exists. */
+  expectNoCall(route: string, body?: unknown): void;
+  /** The calls that changed something: every call but reads and installation token exchanges. */
+  writes(): RecordedCall[];
   /** The stable numeric id the fake gives a repository, for payloads that must agree with it. */
   repositoryId(fullName: string): number;
   readonly issuedTokens: IssuedToken[];

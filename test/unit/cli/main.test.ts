@@ -66,12 +66,33 @@ describe("main", () => {
     expect(result.stdout).toMatch(/\brun\b/);
   });
 
-  it("exits 2 on `run` without configuration, with one line naming APP_ID", async () => {
-    const result = await run(["run"]);
+  it("starts the sandbox on `run` without configuration instead of exiting 2", async () => {
+    let stdout = "";
+    let stderr = "";
+    let served = false;
+    const io: CliIo = {
+      env: { PORT: "0", LOG_LEVEL: "silent" },
+      cwd,
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      isTty: false,
+      // Asked for once the server is up: stop it at once.
+      onShutdown: (stop) => {
+        served = true;
+        stop();
+      },
+    };
+    expect(await main(["run"], io)).toBe(0);
+    expect(served).toBe(true);
+    expect(stderr).toBe("");
+    expect(stdout).toBe("");
+  });
+
+  it("exits 2 on a CONSOLE_TOKEN too short to protect the console, naming it and not echoing it", async () => {
+    const result = await run(["run"], { ...APP, CONSOLE_TOKEN: "short-token" });
     expect(result.code).toBe(2);
-    expect(result.errLines).toHaveLength(1);
-    expect(result.errLines[0]).toMatch(/^hookwright: APP_ID/);
-    expect(result.stdout).toBe("");
+    expect(result.errLines).toEqual([expect.stringMatching(/^hookwright: CONSOLE_TOKEN /)]);
+    expect(result.stderr).not.toContain("short-token");
   });
 
   it("exits 2 on a bad PRIVATE_KEY, with one line naming it and no stack or key text", async () => {

@@ -31,6 +31,7 @@ describe("readConfig defaults", () => {
       logFormat: "json",
       plugins: undefined,
       redisUrl: undefined,
+      consoleToken: undefined,
       tokenRefreshMarginS: 300,
       deadlineMs: 9000,
     });
@@ -59,6 +60,7 @@ describe("readConfig defaults", () => {
       REDIS_URL: "redis://localhost:6379",
       TOKEN_REFRESH_MARGIN_S: "600",
       WEBHOOK_DEADLINE_MS: "50",
+      CONSOLE_TOKEN: "sixteen-chars-ok",
     });
     expect(config).toMatchObject({
       port: 0,
@@ -68,6 +70,7 @@ describe("readConfig defaults", () => {
       redisUrl: "redis://localhost:6379",
       tokenRefreshMarginS: 600,
       deadlineMs: 50,
+      consoleToken: "sixteen-chars-ok",
     });
   });
 });
@@ -96,6 +99,15 @@ describe("readConfig app credentials", () => {
   it("requires WEBHOOK_SECRET with APP_ID", () => {
     const error = failure({ APP_ID: "4242", PRIVATE_KEY: keys.privateKeyPem });
     expect(error).toMatchObject({ code: "CONFIG_INVALID", variable: "WEBHOOK_SECRET" });
+  });
+
+  it("lets commands that receive no webhooks run without WEBHOOK_SECRET", () => {
+    const { app } = readConfig(
+      { APP_ID: "4242", PRIVATE_KEY: keys.privateKeyPem },
+      { webhookSecretOptional: true },
+    );
+    expect(app?.appId).toBe("4242");
+    expect(app?.webhookSecrets).toEqual([]);
   });
 
   it("rejects an APP_ID that is neither a number nor a client id", () => {
@@ -178,11 +190,16 @@ describe("readConfig rejects a bad value naming its variable", () => {
     ["GITHUB_API_URL", "not a url"],
     ["GITHUB_URL", "github.com"],
     ["WEBHOOK_PROXY_URL", "smee"],
+    ["CONSOLE_TOKEN", "fifteen-chars!!"],
   ])("%s=%s", (variable, bad) => {
     const error = failure({ [variable]: bad });
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable} `)).toBe(true);
+  });
+
+  it("does not echo a CONSOLE_TOKEN that is too short", () => {
+    expect(failure({ CONSOLE_TOKEN: "tiny-secret" }).message).not.toContain("tiny-secret");
   });
 
   it("does not echo REDIS_URL, which may hold a password", () => {

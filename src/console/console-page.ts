@@ -1,0 +1,44 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { RequestHandler } from "express";
+
+// The page is a static file kept in src/ (no front-end build); compiled code runs from
+// dist/src/console/, so it looks beside itself first, then in the package's src/.
+const CANDIDATES = ["./console.html", "../../../src/console/console.html"];
+
+function readPage(): string {
+  for (const candidate of CANDIDATES) {
+    const path = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(path)) return readFileSync(path, "utf8");
+  }
+  throw new Error("console.html is missing from the package");
+}
+
+/**
+ * Serves the console page with a per-response script nonce: only its own inline script runs,
+ * so even a payload that slipped past the page's escaping could not execute.
+ */
+export function serveConsolePage(webUrl: string): RequestHandler {
+  const template = readPage();
+  const github = new URL(webUrl).origin;
+  return (_req, res) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.set({
+      "content-security-policy": [
+        "default-src 'none'",
+        `script-src 'nonce-${nonce}'`,
+        "style-src 'unsafe-inline'",
+        "connect-src 'self'",
+        "img-src 'self' data:",
+        `form-action 'self' ${github}`,
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ].join("; "),
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "cache-control": "no-store",
+    });
+    res.type("html").send(template.replaceAll("__NONCE__", nonce));
+  };
+}
