@@ -22,7 +22,7 @@ export interface AuthStrategy {
 
 // Routes GitHub answers only for the app's JWT (the app's own resources and the
 // "find the installation for X" lookups). https://docs.github.com/en/rest/apps/apps
-const APP_ROUTE =
+export const APP_ROUTE =
   /^\/(app(\/.*)?|marketplace_listing\/.*|orgs\/[^/]+\/installation|repos\/[^/]+\/[^/]+\/installation|users\/[^/]+\/installation)$/;
 const NO_AUTH_ROUTE = /^\/(app-manifests\/[^/]+\/conversions|meta|zen|octocat|rate_limit)$/;
 

@@ -1,0 +1,106 @@
+import Bottleneck from "bottleneck/light.js";
+import type { Logger } from "pino";
+import { Octokit } from "./octokit.js";
+
+export interface ClientBuilderOptions {
+  apiUrl: string;
+  logger: Logger;
+  fetch?: typeof fetch;
+  userAgent?: string;
+  /** Multiplier (ms) for retry-after waits and 5xx backoff; tests pass 1. */
+  retryBaseMs?: number;
+  /** Longest rate-limit wait worth retrying after, in seconds. */
+  maxRetryAfterS?: number;
+}
+
+export interface BuildOptions {
+  /** The throttle key: the installation id, so each installation has its own queues. */
+  id: string;
+  authStrategy?: unknown;
+  auth: unknown;
+  deliveryId?: string;
+  log?: Logger;
+}
+
+type LimitHandler = (
+  retryAfter: number,
+  options: { method: string; url: string },
+  octokit: unknown,
+  retryCount: number,
+) => boolean;
+
+/**
+ * Rate limits are per installation on GitHub, so the throttle is too: the limiter groups
+ * belong to this builder (not the module, as in plugin-throttling's default) and every
+ * client is keyed by its installation id. Probot shares one write queue across all
+ * installations, so one busy installation delays every other.
+ */
+function createLimiterGroups() {
+  return {
+    global: new Bottleneck.Group({ id: "hookwright-global", maxConcurrent: 10 }),
+    auth: new Bottleneck.Group({ id: "hookwright-auth", maxConcurrent: 1 }),
+    write: new Bottleneck.Group({ id: "hookwright-write", maxConcurrent: 1 }),
+    search: new Bottleneck.Group({ id: "hookwright-search", maxConcurrent: 1, minTime: 2000 }),
+    notifications: new Bottleneck.Group({ id: "hookwright-notifications", maxConcurrent: 1 }),
+  };
+}
+
+/** Builds the Octokit every client factory hands out: throttled, retried, stamped. */
+export function createClientBuilder(
+  options: ClientBuilderOptions,
+): (build: BuildOptions) => Octokit {
+  const groups = createLimiterGroups();
+  // GitHub asks integrators to send writes one at a time per installation; secondary limits
+  // answered with retry-after are honoured by the throttle rather than guessed at here.
+  // plugin-throttling only passes an empty job through its write group (it spaces writes by
+  // minTime, never holding a slot while one is in flight), so this queue holds the slot.
+  // https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
+  const writeQueues = new Bottleneck.Group({ id: "hookwright-write-queue", maxConcurrent: 1 });
+  const retryBaseMs = options.retryBaseMs ?? 1000;
+  const maxRetryAfterS = options.maxRetryAfterS ?? 60;
+
+  return ({ id, authStrategy, auth, deliveryId, log = options.logger }) => {
+    const onLimit =
+      (kind: string): LimitHandler =>
+      (retryAfter, request, _octokit, retryCount) => {
+        const retry = retryCount < 2 && retryAfter <= maxRetryAfterS;
+        log.warn(
+          { retryAfter, method: request.method, url: request.url, retry },
+          `GitHub ${kind} rate limit`,
+        );
+        return retry;
+      };
+    const octokit = new Octokit({
+      baseUrl: options.apiUrl,
+      userAgent: options.userAgent ?? "hookwright",
+      ...(authStrategy ? { authStrategy } : {}),
+      auth,
+      request: options.fetch ? { fetch: options.fetch } : {},
+      log: {
+        debug: (message: string) => log.debug(message),
+        info: (message: string) => log.info(message),
+        warn: (message: string) => log.warn(message),
+        error: (message: string) => log.error(message),
+      },
+      throttle: {
+        id,
+        ...groups,
+        retryAfterBaseValue: retryBaseMs,
+        onRateLimit: onLimit("primary"),
+        onSecondaryRateLimit: onLimit("secondary"),
+      },
+      retry: { retryAfterBaseValue: retryBaseMs },
+    });
+    octokit.hook.wrap("request", (request, requestOptions) =>
+      requestOptions.method === "GET" || requestOptions.method === "HEAD"
+        ? request(requestOptions)
+        : writeQueues.key(id).schedule(async () => request(requestOptions)),
+    );
+    if (deliveryId) {
+      octokit.hook.before("request", (request) => {
+        request.headers["x-github-delivery"] = deliveryId;
+      });
+    }
+    return octokit;
+  };
+}
