@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { KeyObject } from "node:crypto";
 import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,36 +12,12 @@ import { createServer, type Readiness } from "../server/create-server.js";
 import { createEventRouter } from "../webhooks/create-event-router.js";
 import {
   createWebhookReceiver,
-  type ReceiveResult,
   type WebhookReceiver,
 } from "../webhooks/create-webhook-receiver.js";
 import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/delivery-records.js";
-import type { Delivery, Headers } from "../webhooks/parse-delivery.js";
-import type { App, Plugin } from "./app.js";
-
-/** One GitHub API call, as the delivery console lists it (never its headers or body). */
-export interface ObservedCall {
-  method: string;
-  /** Path and query below the API URL, e.g. `/repos/octo/hello/issues/1/comments`. */
-  path: string;
-  /** 0 when no answer came (network failure). */
-  status: number;
-}
-
-/**
- * Sees every delivery go through: what the receiver answered, which plugins ran, the API calls
- * made for it and how its handlers ended. The delivery console is one.
- */
-export interface DeliveryObserver {
-  /** A verified delivery is about to run its handlers. */
-  started(delivery: Delivery): void;
-  pluginRan(deliveryId: string, plugin: string): void;
-  apiCall(deliveryId: string, call: ObservedCall): void;
-  /** Its handlers finished; `error` is set when any failed. */
-  finished(deliveryId: string, error?: unknown): void;
-  /** The receiver answered a request, whether it ran, was refused or was a duplicate. */
-  answered(request: { headers: Headers; body: Buffer }, result: ReceiveResult): void;
-}
+import type { Delivery } from "../webhooks/parse-delivery.js";
+import type { Plugin } from "./app.js";
+import { observeDeliveries, type DeliveryObserver } from "./observe-deliveries.js";
 
 export interface CreateAppOptions {
   appId: string;
@@ -85,65 +60,6 @@ export interface Hookwright {
   readiness(): Readiness;
 }
 
-function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
-  const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
-  return new globalThis.Headers(headers).get(name) ?? undefined;
-}
-
-/**
- * A fetch that reports each call to the observer under the delivery that caused it: the
- * `x-github-delivery` header every client call carries, else the delivery whose handlers are
- * running (a token exchange carries no header).
- */
-function observeFetch(
-  base: typeof fetch,
-  apiUrl: string,
-  running: AsyncLocalStorage<string>,
-  observer: DeliveryObserver,
-): typeof fetch {
-  const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
-  return async (input, init) => {
-    const deliveryId = headerOf(input, init, "x-github-delivery") ?? running.getStore();
-    const url = new URL(input instanceof Request ? input.url : input);
-    const method = (
-      init?.method ?? (input instanceof Request ? input.method : "GET")
-    ).toUpperCase();
-    const below = url.pathname.startsWith(`${basePath}/`)
-      ? url.pathname.slice(basePath.length)
-      : url.pathname;
-    const report = (status: number) =>
-      deliveryId && observer.apiCall(deliveryId, { method, path: `${below}${url.search}`, status });
-    try {
-      const response = await base(input, init);
-      report(response.status);
-      return response;
-    } catch (error) {
-      report(0);
-      throw error;
-    }
-  };
-}
-
-/** The plugin's App, with each handler first telling the observer the plugin ran. */
-function observePlugin(app: App, plugin: string, observer: DeliveryObserver): App {
-  type Loose = (context: { id: string }) => unknown;
-  const mark =
-    (handler: Loose): Loose =>
-    (context) => {
-      observer.pluginRan(context.id, plugin);
-      return handler(context);
-    };
-  return new Proxy(app, {
-    get(target, property, receiver) {
-      if (property === "on") {
-        return (name: never, handler: Loose) => target.on(name, mark(handler) as never);
-      }
-      if (property === "onAny") return (handler: Loose) => target.onAny(mark(handler) as never);
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-}
-
 /**
  * Builds the framework without starting anything: auth, clients, event router, webhook
  * receiver and HTTP server. I/O happens in `load` and `listen`.
@@ -156,16 +72,8 @@ function observePlugin(app: App, plugin: string, observer: DeliveryObserver): Ap
 export function createApp(options: CreateAppOptions): Hookwright {
   const log = options.logger ?? createLogger({ secrets: options.webhookSecrets });
   const apiUrl = (options.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
-  const { observer } = options;
-  const running = new AsyncLocalStorage<string>();
-  const fetch = observer
-    ? observeFetch(
-        options.fetch ?? ((...args) => globalThis.fetch(...args)),
-        apiUrl,
-        running,
-        observer,
-      )
-    : options.fetch;
+  const observation = observeDeliveries(options.observer, apiUrl, options.fetch);
+  const fetch = observation.fetch;
   const auth = createAppAuth({
     appId: options.appId,
     privateKey: options.privateKey,
@@ -186,19 +94,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     invalidate: (id) => auth.invalidate(id),
   });
-  const dispatch = (delivery: Delivery): Promise<void> => {
-    if (!observer) return router.dispatch(delivery);
-    observer.started(delivery);
-    return running
-      .run(delivery.id, () => router.dispatch(delivery))
-      .then(
-        () => observer.finished(delivery.id),
-        (error: unknown) => {
-          observer.finished(delivery.id, error);
-          throw error;
-        },
-      );
-  };
+  const dispatch = observation.dispatch((delivery) => router.dispatch(delivery));
   const inner = createWebhookReceiver({
     secrets: options.webhookSecrets,
     records: options.deliveryRecords ?? createMemoryDeliveryRecords(),
@@ -206,16 +102,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     deadlineMs: options.deadlineMs ?? 9000,
   });
-  const receiver: WebhookReceiver = !observer
-    ? inner
-    : {
-        ...inner,
-        async receive(headers, body) {
-          const result = await inner.receive(headers, body);
-          observer.answered({ headers, body }, result);
-          return result;
-        },
-      };
+  const receiver = observation.receiver(inner);
   let state: Readiness = "starting";
   const http = createServer({
     receiver,
@@ -235,8 +122,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     getRouter: http.getRouter,
     readiness: () => state,
     async load(plugin, name = plugin.name || "anonymous") {
-      const app = router.appFor(name);
-      await plugin(observer ? observePlugin(app, name, observer) : app, {
+      await plugin(observation.app(router.appFor(name), name), {
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });

@@ -1,4 +1,4 @@
-import type { DeliveryObserver, ObservedCall } from "../app/create-app.js";
+import type { DeliveryObserver, ObservedCall } from "../app/observe-deliveries.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { ReceiveResult } from "../webhooks/create-webhook-receiver.js";
 import type { Delivery, Headers } from "../webhooks/parse-delivery.js";
