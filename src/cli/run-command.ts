@@ -3,15 +3,10 @@ import { createApp } from "../app/create-app.js";
 import type { Config } from "../config/config.js";
 import { withDotenv } from "../config/load-dotenv.js";
 import { readConfig } from "../config/read-config.js";
-import { createConsole } from "../console/create-console.js";
-import { createDeliveryLog } from "../console/delivery-log.js";
-import { findFixturesDir } from "../console/samples.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
-import { startSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
-import { createSetup } from "../setup/create-setup.js";
-import { createTunnel } from "../tunnel/create-tunnel.js";
+import type { Sandbox } from "../sandbox/create-sandbox.js";
 import type { CliIo } from "./io.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -21,6 +16,17 @@ const DRAIN_MS = 8000;
 async function registerTypeScript(): Promise<void> {
   const { register } = await import("tsx/esm/api");
   register();
+}
+
+// The sandbox (a whole simulated GitHub), the console, app registration and the smee tunnel
+// are each loaded only in the mode that uses them: together they were most of the start time.
+async function importConsole() {
+  const [page, log, samples] = await Promise.all([
+    import("../console/create-console.js"),
+    import("../console/delivery-log.js"),
+    import("../console/samples.js"),
+  ]);
+  return { ...page, ...log, ...samples };
 }
 
 /** A host to reach this server from the same machine. */
@@ -35,7 +41,9 @@ function localHost(host: string | undefined): string {
  */
 export async function runCommand(pluginNames: string[], io: CliIo): Promise<void> {
   const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), { isTty: io.isTty });
-  const sandbox = config.app ? undefined : await startSandbox();
+  const sandbox = config.app
+    ? undefined
+    : await (await import("../sandbox/create-sandbox.js")).startSandbox();
   try {
     await serve(config, sandbox, pluginNames, io);
   } finally {
@@ -53,7 +61,8 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
   if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
   const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
-  const deliveryLog = consoleOn ? createDeliveryLog({ scrub: createScrubber(secrets) }) : undefined;
+  const consoleKit = consoleOn ? await importConsole() : undefined;
+  const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
   const hookwright = createApp({
     appId: config.app?.appId ?? sandbox!.appId,
     privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
@@ -66,20 +75,22 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     cwd: io.cwd,
     observer: deliveryLog,
   });
+  const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
   const deliveryConsole =
+    consoleKit &&
     deliveryLog &&
-    createConsole({
+    consoleKit.createConsole({
       log: deliveryLog,
       receiver: hookwright.receiver,
       secret: secrets[0]!,
       token: config.consoleToken,
-      fixturesDir: findFixturesDir(io.cwd),
+      fixturesDir: consoleKit.findFixturesDir(io.cwd),
       logger,
       webUrl: config.webUrl,
       webhookProxyUrl: config.webhookProxyUrl,
       sandbox,
       // Registering writes .env: offered only while there is no app to overwrite.
-      setup: sandbox
+      setup: createSetup
         ? createSetup({
             webUrl: config.webUrl,
             apiUrl: config.apiUrl,
@@ -96,6 +107,12 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   }
   logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
+  if (config.redisUrl !== undefined) {
+    // Said out loud so an operator running several receivers does not assume shared state.
+    logger.warn(
+      "REDIS_URL is set, but this version keeps tokens and delivery records in this process's memory",
+    );
+  }
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
   const server = await hookwright.listen(config.port, host);
@@ -111,7 +128,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   }
   const tunnel =
     !sandbox && config.webhookProxyUrl
-      ? createTunnel({
+      ? (await import("../tunnel/create-tunnel.js")).createTunnel({
           source: config.webhookProxyUrl,
           target: `${base}${config.webhookPath}`,
           logger,

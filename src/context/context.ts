@@ -20,7 +20,8 @@ export interface ContextOptions<E extends EventName> {
   event: EmitterWebhookEvent<E>;
   /** Built on first use: a handler that never calls GitHub costs no client. */
   octokit: () => Octokit;
-  log: Logger;
+  /** A logger, or a function making one: called on the first use of `context.log` only. */
+  log: Logger | (() => Logger);
   /**
    * Reads `.github/<file>` for the event's repository (null when absent); the event router
    * passes a cached reader. Without it every call reads from GitHub.
@@ -45,8 +46,8 @@ export class Context<E extends EventName = EventName> {
   /** The delivery id (X-GitHub-Delivery), the same on redeliveries. */
   readonly id: string;
   readonly payload: PayloadOf<E>;
-  /** Logger bound to delivery, event, installation, repository and plugin. */
-  readonly log: Logger;
+  #log: Logger | undefined;
+  #makeLog: () => Logger;
   #octokit: () => Octokit;
   #config: (file: string, repo: RepoRef) => Promise<ConfigObject | null>;
 
@@ -54,11 +55,21 @@ export class Context<E extends EventName = EventName> {
     this.name = event.name as NameOf<E>;
     this.id = event.id;
     this.payload = event.payload as PayloadOf<E>;
-    this.log = log;
+    // A pino child costs an allocation and its bindings' serialisation; most handlers never log.
+    this.#makeLog = typeof log === "function" ? log : () => log;
     this.#octokit = octokit;
     this.#config =
       config ??
       (async (file, repo) => (await readRepoConfig({ octokit: octokit(), ...repo, file })).value);
+  }
+
+  /**
+   * Logger bound to delivery, event, installation, repository and plugin.
+   * @example
+   * context.log.info({ labels: 2 }, "labelled");
+   */
+  get log(): Logger {
+    return (this.#log ??= this.#makeLog());
   }
 
   /**

@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import type * as Yaml from "yaml";
 import { HookwrightError } from "../errors.js";
 import type { Octokit } from "../github/octokit.js";
 import { isPlainObject, mergeConfig, type ConfigObject } from "./merge-config.js";
@@ -56,7 +56,12 @@ async function fetchFile(octokit: Octokit, at: Location): Promise<string | null>
   }
 }
 
-function parseConfig(text: string, at: Location): ConfigObject {
+// The YAML parser takes tens of milliseconds to import: loaded with the first file read, not
+// at start, since many apps never read a configuration file.
+let yaml: Promise<typeof Yaml> | undefined;
+
+async function parseConfig(text: string, at: Location): Promise<ConfigObject> {
+  const { parseDocument } = await (yaml ??= import("yaml"));
   const document = parseDocument(text);
   const [error] = document.errors;
   if (error) {
@@ -115,7 +120,7 @@ export async function readRepoConfig(options: ReadRepoConfigOptions): Promise<Re
   const visited: string[] = [];
   for (;;) {
     visited.push(label(at));
-    const config = parseConfig(text, at);
+    const config = await parseConfig(text, at);
     const { _extends: target, ...own } = config;
     chain.unshift(own);
     if (target === undefined) break;

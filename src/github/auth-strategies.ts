@@ -26,11 +26,46 @@ export const APP_ROUTE =
   /^\/(app(\/.*)?|marketplace_listing\/.*|orgs\/[^/]+\/installation|repos\/[^/]+\/[^/]+\/installation|users\/[^/]+\/installation)$/;
 const NO_AUTH_ROUTE = /^\/(app-manifests\/[^/]+\/conversions|meta|zen|octocat|rate_limit)$/;
 
+// A relative route of literal segments and simple `{name}` expressions, as every generated
+// REST method has. A simple expression percent-encodes `/`, so it cannot change the segments.
+const PLAIN_TEMPLATE = /^(?:\/(?:[\w-]|\{\w+\})+)+$/;
+// Options @octokit/endpoint never expands into the URL.
+const NOT_URL_VARIABLES = new Set(["method", "baseUrl", "url", "headers", "request", "mediaType"]);
+
+/** What @octokit/endpoint makes of a simple expression (RFC 6570 level 1), or undefined. */
+function expandSimple(value: unknown): string | undefined {
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
+  const text = String(value);
+  // Empty values and dot segments change the path's shape once a URL parser reads it.
+  if (text === "" || text === "." || text === "..") return undefined;
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The path of a plain template filled in without building a URL, or undefined. */
+function plainPathOf(endpoint: EndpointDefaults): string | undefined {
+  const template = endpoint.url;
+  if (template === undefined || !PLAIN_TEMPLATE.test(template)) return undefined;
+  let plain = true;
+  const values = endpoint as unknown as Record<string, unknown>;
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const expanded = NOT_URL_VARIABLES.has(name) ? undefined : expandSimple(values[name]);
+    if (expanded === undefined) plain = false;
+    return expanded ?? "";
+  });
+  return plain ? path : undefined;
+}
+
 /**
  * The request's path below the API base, with its parameters filled in: a template such as
  * `/{+path}` can stand for any route. GHES and proxies serve the API under a base path.
  */
 function pathOf(request: RequestInterface, endpoint: EndpointDefaults): string {
+  // Parsing and two URLs per request showed in the profile; most routes need neither.
+  const plain = plainPathOf(endpoint);
+  if (plain !== undefined) return plain;
   const { pathname } = new URL(request.endpoint.parse(endpoint).url);
   const base = new URL(endpoint.baseUrl).pathname.replace(/\/$/, "");
   return pathname.startsWith(`${base}/`) ? pathname.slice(base.length) : pathname;
@@ -45,6 +80,22 @@ function dateOf(error: unknown): string | undefined {
   const headers = (error as { response?: { headers?: Record<string, string> } } | null)?.response
     ?.headers;
   return headers?.date;
+}
+
+type Endpoint = EndpointDefaults & EndpointOptions;
+
+/** The request's options merged with the client's defaults. */
+function mergedOf(
+  request: RequestInterface,
+  route: Route | EndpointOptions,
+  parameters?: RequestParameters,
+): Endpoint {
+  // @octokit/request hands hooks options it has already merged; merging again only copies them.
+  const given = route as Partial<Endpoint>;
+  if (parameters === undefined && typeof route === "object" && typeof given.baseUrl === "string") {
+    if (given.headers && given.mediaType) return route as Endpoint;
+  }
+  return request.endpoint.merge(route as string, parameters) as Endpoint;
 }
 
 async function sendWithJwt(appAuth: AppAuth, request: RequestInterface, endpoint: EndpointOptions) {
@@ -70,8 +121,7 @@ export function createAppAuthStrategy({ appAuth }: { appAuth: AppAuth }): AuthSt
     route: Route | EndpointOptions,
     parameters?: RequestParameters,
   ) => {
-    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointDefaults &
-      EndpointOptions;
+    const endpoint = mergedOf(request, route, parameters);
     const path = pathOf(request, endpoint);
     if (!APP_ROUTE.test(path) && !NO_AUTH_ROUTE.test(path)) {
       throw new HookwrightError(
@@ -110,8 +160,7 @@ export function createInstallationAuthStrategy({
     route: Route | EndpointOptions,
     parameters?: RequestParameters,
   ) => {
-    const endpoint = request.endpoint.merge(route as string, parameters) as EndpointDefaults &
-      EndpointOptions;
+    const endpoint = mergedOf(request, route, parameters);
     const path = pathOf(request, endpoint);
     if (APP_ROUTE.test(path)) return sendWithJwt(appAuth, request, endpoint);
     const withToken = (token: string) =>

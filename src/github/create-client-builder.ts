@@ -19,7 +19,8 @@ export interface BuildOptions {
   authStrategy?: unknown;
   auth: unknown;
   deliveryId?: string;
-  log?: Logger;
+  /** A logger, or a function making one: called only when the client logs. */
+  log?: Logger | (() => Logger);
 }
 
 type LimitHandler = (
@@ -45,6 +46,25 @@ function createLimiterGroups() {
   };
 }
 
+/**
+ * Runs one job at a time per key, jobs of different keys concurrently. A key's entry lives
+ * only while it has work, so installations seen once leave nothing behind.
+ */
+function createSerialQueues() {
+  const tails = new Map<string, Promise<void>>();
+  const settle = () => undefined;
+  return <T>(key: string, job: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key);
+    const result = previous ? previous.then(job) : job();
+    const tail = result.then(settle, settle);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
+  };
+}
+
 /** Builds the Octokit every client factory hands out: throttled, retried, stamped. */
 export function createClientBuilder(
   options: ClientBuilderOptions,
@@ -53,18 +73,22 @@ export function createClientBuilder(
   // GitHub asks integrators to send writes one at a time per installation; secondary limits
   // answered with retry-after are honoured by the throttle rather than guessed at here.
   // plugin-throttling only passes an empty job through its write group (it spaces writes by
-  // minTime, never holding a slot while one is in flight), so this queue holds the slot.
+  // minTime, never holding a slot while one is in flight), so this queue holds the slot; it
+  // wraps the retry and throttle hooks, so a write's retries stay inside its turn.
   // https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
-  const writeQueues = new Bottleneck.Group({ id: "hookwright-write-queue", maxConcurrent: 1 });
+  const writeQueue = createSerialQueues();
   const retryBaseMs = options.retryBaseMs ?? 1000;
   const maxRetryAfterS = options.maxRetryAfterS ?? 60;
 
-  return ({ id, authStrategy, auth, deliveryId, log = options.logger }) => {
+  return ({ id, authStrategy, auth, deliveryId, log: given }) => {
+    let made: Logger | undefined;
+    // The delivery's logger is a pino child; a client that never logs should not make it.
+    const log = () => (made ??= typeof given === "function" ? given() : (given ?? options.logger));
     const onLimit =
       (kind: string): LimitHandler =>
       (retryAfter, request, _octokit, retryCount) => {
         const retry = retryCount < 2 && retryAfter <= maxRetryAfterS;
-        log.warn(
+        log().warn(
           { retryAfter, method: request.method, url: request.url, retry },
           `GitHub ${kind} rate limit`,
         );
@@ -77,10 +101,10 @@ export function createClientBuilder(
       auth,
       request: options.fetch ? { fetch: options.fetch } : {},
       log: {
-        debug: (message: string) => log.debug(message),
-        info: (message: string) => log.info(message),
-        warn: (message: string) => log.warn(message),
-        error: (message: string) => log.error(message),
+        debug: (message: string) => log().debug(message),
+        info: (message: string) => log().info(message),
+        warn: (message: string) => log().warn(message),
+        error: (message: string) => log().error(message),
       },
       throttle: {
         id,
@@ -94,7 +118,7 @@ export function createClientBuilder(
     octokit.hook.wrap("request", (request, requestOptions) =>
       requestOptions.method === "GET" || requestOptions.method === "HEAD"
         ? request(requestOptions)
-        : writeQueues.key(id).schedule(async () => request(requestOptions)),
+        : writeQueue(id, async () => request(requestOptions)),
     );
     if (deliveryId) {
       octokit.hook.before("request", (request) => {

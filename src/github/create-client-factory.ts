@@ -8,7 +8,8 @@ export interface ClientOptions {
   /** Stamped on every request as `x-github-delivery`, so GitHub support can trace a call to its webhook. */
   deliveryId?: string;
   scope?: TokenScope;
-  log?: Logger;
+  /** A logger, or a function making one: called only when the client logs. */
+  log?: Logger | (() => Logger);
 }
 
 /** Builds Octokit clients wired to the auth module: one per installation, or as the app. */

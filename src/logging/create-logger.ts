@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import type { LogFormat } from "../config/config.js";
 
 export type { Logger } from "pino";
@@ -59,11 +60,15 @@ export function loggerOptions(settings: Pick<LoggerSettings, "level" | "secrets"
   };
 }
 
+/** pino-pretty, loaded only for LOG_FORMAT=pretty: it is a development aid, slow to import. */
+function prettyStream(): DestinationStream {
+  // pino-pretty is CommonJS, so require keeps createLogger synchronous.
+  const pretty = createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty;
+  return pretty({ colorize: process.stdout.isTTY === true });
+}
+
 export function createLogger(settings: LoggerSettings = {}): Logger {
   const destination =
-    settings.destination ??
-    (settings.format === "pretty"
-      ? pretty({ colorize: process.stdout.isTTY === true })
-      : pino.destination(1));
+    settings.destination ?? (settings.format === "pretty" ? prettyStream() : pino.destination(1));
   return pino({ name: "hookwright", ...loggerOptions(settings) }, destination);
 }

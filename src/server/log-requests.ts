@@ -9,18 +9,25 @@ export function logRequests(logger: Logger): RequestHandler {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const path = req.path;
+      const status = res.statusCode;
+      const level = QUIET.has(path)
+        ? "debug"
+        : status >= 500
+          ? "error"
+          : status >= 400
+            ? "warn"
+            : "info";
+      // Production runs at warn or above: skip building a line nobody will write.
+      if (!logger.isLevelEnabled(level)) return;
       const line = {
         method: req.method,
         path,
-        status: res.statusCode,
+        status,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         delivery: res.locals.delivery as string | undefined,
         event: res.locals.event as string | undefined,
       };
-      if (QUIET.has(path)) logger.debug(line, "request");
-      else if (res.statusCode >= 500) logger.error(line, "request");
-      else if (res.statusCode >= 400) logger.warn(line, "request");
-      else logger.info(line, "request");
+      logger[level](line, "request");
     });
     next();
   };

@@ -26,7 +26,8 @@ export interface EventRouterOptions {
 interface Shared {
   event: { id: string; name: string; payload: unknown };
   octokit: () => Octokit;
-  log: Logger;
+  /** The delivery's logger, made on first use: most deliveries log nothing. */
+  log: () => Logger;
   config: (file: string, repo: { owner: string; repo: string }) => ReturnType<ConfigCache["read"]>;
 }
 
@@ -52,7 +53,7 @@ interface PushPayload {
 }
 
 /** Drops cached `.github/` files that a push to a default branch may have changed. */
-function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: Logger): void {
+function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: () => Logger): void {
   const repo = payload.repository?.full_name;
   const branch = payload.repository?.default_branch;
   if (typeof repo !== "string" || payload.ref !== `refs/heads/${String(branch)}`) return;
@@ -66,7 +67,7 @@ function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: Logg
     ),
   );
   const dropped = configs.invalidate(repo, unknown ? "all" : paths);
-  if (dropped > 0) log.debug({ dropped }, "configuration cache entries dropped after a push");
+  if (dropped > 0) log().debug({ dropped }, "configuration cache entries dropped after a push");
 }
 
 function describe(delivery: Delivery) {
@@ -107,12 +108,13 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
 
   function wrap(plugin: string, handler: AnyHandler) {
     return async ({ event, octokit, log, config }: Shared) => {
-      const pluginLog = log.child({ plugin });
+      let child: Logger | undefined;
+      const pluginLog = () => (child ??= log().child({ plugin }));
       const context = new Context({ event: event as never, octokit, log: pluginLog, config });
       try {
         await handler(context as never);
       } catch (error) {
-        pluginLog.error({ err: error }, "handler failed");
+        pluginLog().error({ err: error }, "handler failed");
         // The library tags each failure with Object.assign(error, { event }), which throws on
         // `throw undefined` and would settle the delivery before the other handlers finish.
         throw typeof error === "object" && error !== null
@@ -148,7 +150,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     },
     async dispatch(delivery) {
       const { event, installation, repo } = describe(delivery);
-      const log = options.logger.child({ delivery: delivery.id, event, installation, repo });
+      let deliveryLog: Logger | undefined;
+      const log = () =>
+        (deliveryLog ??= options.logger.child({
+          delivery: delivery.id,
+          event,
+          installation,
+          repo,
+        }));
       if (installation !== undefined && options.invalidate && ACCESS_CHANGES.has(event)) {
         await options.invalidate(installation);
       }

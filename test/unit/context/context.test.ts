@@ -108,4 +108,18 @@ describe("Context", () => {
     expect(context.octokit).toBe(client);
     expect(built).toBe(1);
   });
+
+  it("makes its logger on first use of context.log only, once", () => {
+    const { logger } = captureLogs();
+    let made = 0;
+    const context = new Context<"issues.opened">({
+      event: { id: "d-1", name: "issues", payload: {} } as never,
+      octokit: () => ({}) as Octokit,
+      log: () => (made++, logger.child({ plugin: "p" })),
+    });
+    expect(made).toBe(0);
+    expect(context.log).toBe(context.log);
+    expect(made).toBe(1);
+    expect(context.log.bindings()).toEqual({ plugin: "p" });
+  });
 });

@@ -138,6 +138,23 @@ describe("createAppAuthStrategy", () => {
     expect(fake.calls.map((call) => call.auth.kind)).toEqual(["jwt", "jwt"]);
   });
 
+  it("fills in simple expressions as the request does: encoded, and dot segments resolved", async () => {
+    const { fake, app } = setup();
+    await expect(app.request("GET /{first}", { first: "app" })).resolves.toMatchObject({
+      status: 200,
+    });
+    const refused = (route: string, values: Record<string, string>) =>
+      app.request(route, values).catch((caught: unknown) => (caught as Error).message);
+    await expect(
+      refused("GET /repos/{owner}/{repo}", { owner: "o o", repo: "r(1)/x" }),
+    ).resolves.toContain("GET /repos/o%20o/r%281%29%2Fx needs an installation token");
+    // "/app/.." is "/" once parsed: not an app route.
+    await expect(
+      refused("GET /{first}/{second}", { first: "app", second: ".." }),
+    ).resolves.toContain("GET / needs an installation token");
+    expect(fake.calls).toHaveLength(1);
+  });
+
   it("retries once with a re-dated JWT when GitHub's clock disagrees", async () => {
     const { fake, app } = setup({ appAheadMs: 10 * 60_000 });
     await expect(app.request("GET /app")).resolves.toMatchObject({ status: 200 });

@@ -171,6 +171,21 @@ describe("createClientFactory", () => {
     expect(fake.callsTo("GET", "/repos/octo/hello").map((call) => call.status)).toEqual([403, 200]);
   });
 
+  it("makes a logger handed as a function only when a rate limit is logged", async () => {
+    const { fake, clients, logs } = setup();
+    let made = 0;
+    const log = () => (made++, logs.logger.child({ delivery: "d-7" }));
+    const octokit = clients.forInstallation(1, { log });
+    await octokit.rest.issues.createComment(helloComment("quiet"));
+    expect(made).toBe(0);
+    fake.failNext({ path: COMMENTS_PATH }, { status: 403, headers: { "retry-after": "1" } });
+    await octokit.rest.issues.createComment(helloComment("limited"));
+    expect(made).toBe(1);
+    expect(logs.records()).toContainEqual(
+      expect.objectContaining({ msg: "GitHub secondary rate limit", delivery: "d-7" }),
+    );
+  });
+
   it("gives up on a rate limit longer than it is worth waiting for", async () => {
     const { fake, clients } = setup();
     fake.failNext({ path: COMMENTS_PATH }, { status: 403, headers: { "retry-after": "3600" } });
@@ -191,6 +206,39 @@ describe("createClientFactory", () => {
     );
     expect(fake.comments).toHaveLength(4);
     expect(inFlight.max).toBe(1);
+  });
+
+  it("queues one installation's writes across clients, a retried write holding its turn", async () => {
+    const inFlight = commentsInFlight();
+    const { fake, clients } = setup({ wrapFetch: inFlight.wrap });
+    fake.setLatency(20);
+    await clients.forInstallation(1).rest.issues.createComment(helloComment("warm the token"));
+    fake.failNext({ path: COMMENTS_PATH }, { status: 502 });
+    await Promise.all(
+      ["a", "b", "c"].map((body, n) =>
+        clients
+          .forInstallation(1, { deliveryId: `d-${n}` })
+          .rest.issues.createComment(helloComment(body)),
+      ),
+    );
+    expect(inFlight.max).toBe(1);
+    expect(fake.callsTo("POST", COMMENTS_PATH).map((call) => call.status)).toEqual([
+      201, 502, 201, 201, 201,
+    ]);
+    expect(fake.comments.map((comment) => comment.body)).toEqual(["warm the token", "a", "b", "c"]);
+  });
+
+  it("lets the next write go when one fails", async () => {
+    const { fake, clients } = setup();
+    const octokit = clients.forInstallation(1);
+    fake.failNext({ path: COMMENTS_PATH }, { status: 422 });
+    const [first, second] = await Promise.allSettled([
+      octokit.rest.issues.createComment(helloComment("refused")),
+      octokit.rest.issues.createComment(helloComment("sent")),
+    ]);
+    expect(first).toMatchObject({ status: "rejected", reason: { status: 422 } });
+    expect(second).toMatchObject({ status: "fulfilled" });
+    expect(fake.comments.map((comment) => comment.body)).toEqual(["sent"]);
   });
 
   it("throttles each installation on its own", async () => {

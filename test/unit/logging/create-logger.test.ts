@@ -1,5 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { createPrivateKey } from "node:crypto";
+import { resolve } from "node:path";
 import { Writable } from "node:stream";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "@jest/globals";
 import jwt from "jsonwebtoken";
 import { createApp } from "../../../src/app/create-app.js";
@@ -144,5 +147,18 @@ describe("createLogger", () => {
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(record).toMatchObject({ name: "hookwright", token: "[REDACTED]" });
     expect(record.msg).toBe("secret [REDACTED] here");
+  });
+
+  it("prints readable, scrubbed lines for the pretty format (the built module, in a process)", () => {
+    // pino-pretty writes to stdout itself, so the line is read from a child's output.
+    const built = pathToFileURL(resolve("dist/src/logging/create-logger.js")).href;
+    const script = `import { createLogger } from ${JSON.stringify(built)};
+      createLogger({ format: "pretty" }).info({ token: "t", at: 1 }, "hello ${TOKEN}");`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    expect(out).toMatch(/INFO \(hookwright\/\d+\): hello \[REDACTED\]/);
+    expect(out).toContain('token: "[REDACTED]"');
+    expect(out).not.toContain(TOKEN);
   });
 });

@@ -54,4 +54,12 @@ describe("logRequests", () => {
     await request(app).get("/health");
     expect(requestLines(logs)).toMatchObject([{ level: 20, path: "/health", status: 200 }]);
   });
+
+  it("writes only the lines its level lets through", async () => {
+    const { app, logs } = setup();
+    logs.logger.level = "warn";
+    await request(app).post("/hook").send("{}");
+    await request(app).get("/teapot");
+    expect(requestLines(logs).map((line) => [line.status, line.level])).toEqual([[418, 40]]);
+  });
 });

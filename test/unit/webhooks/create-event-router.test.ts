@@ -264,20 +264,37 @@ describe("createEventRouter", () => {
     expect(events).toEqual(["handler"]);
   });
 
-  it("binds delivery, event, installation, repository and plugin to context.log", async () => {
+  it("binds delivery, event, installation, repo and plugin to context.log, made on first use", async () => {
     const { router, logs } = setup();
-    router.appFor("labeler").on("issues.opened", async (context) => {
-      context.log.info("handling");
+    const app = router.appFor("labeler");
+    let children = 0;
+    // pino children inherit `child` from their parent, so this counts the plugins' too.
+    const child = logs.logger.child;
+    logs.logger.child = function (this: unknown, ...args: unknown[]) {
+      return (children++, child.apply(this, args as never));
+    } as never;
+    let speak = false;
+    app.on("issues.opened", async (context) => {
+      await context.octokit.rest.issues.createComment(context.issue({ body: "hi" }));
+      if (speak) context.log.info("one");
     });
+    app.onAny(async (context) => void (speak && context.log.info("two")));
     await router.dispatch(issuesOpened());
-    const line = logs.records().find((record) => record.msg === "handling");
-    expect(line).toMatchObject({
+    expect(children).toBe(0);
+    speak = true;
+    await router.dispatch(issuesOpened());
+    expect(children).toBe(3); // one for the delivery, shared; one per handler that logged
+    const bound = expect.objectContaining({
       delivery: "delivery-1",
       event: "issues.opened",
       installation: 1,
       repo: REPO,
       plugin: "labeler",
     });
+    expect(logs.records().filter((r) => r.msg === "one" || r.msg === "two")).toEqual([
+      bound,
+      bound,
+    ]);
   });
 
   it("gives each plugin app.log bound to its name and app.auth for app and installation clients", async () => {
