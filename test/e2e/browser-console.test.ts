@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -63,6 +63,17 @@ if (!available) {
   );
 }
 
+/** The page fills in its first sample once loaded; typing before that would be overwritten. */
+async function sampleLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    // Runs in the page; the test's TypeScript has no DOM types.
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
+      .document;
+    const payload = doc.querySelector('[data-testid="payload"]') as { value: string } | null;
+    return payload?.value.includes('"installation":{"id":1}') === true;
+  });
+}
+
 suite("delivery console in a real browser (chromium)", () => {
   let browser: Browser;
   let cli: { child: ChildProcess; url: string };
@@ -87,13 +98,7 @@ suite("delivery console in a real browser (chromium)", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(cli.url);
     // The sample is loaded with the sandbox's installation put in.
-    await page.waitForFunction(() => {
-      // Runs in the page; the test's TypeScript has no DOM types.
-      const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
-        .document;
-      const payload = doc.querySelector('[data-testid="payload"]') as { value: string } | null;
-      return payload?.value.includes('"installation":{"id":1}') === true;
-    });
+    await sampleLoaded(page);
     expect(await page.getByTestId("sample").inputValue()).toBe("issues.opened");
     await page.getByTestId("send").click();
     const row = page.locator('[data-testid="delivery-row"][data-event="issues.opened"]');
@@ -116,6 +121,7 @@ suite("delivery console in a real browser (chromium)", () => {
   it("shows markup from a payload as text: nothing in it runs", async () => {
     const page = await browser.newPage();
     await page.goto(cli.url);
+    await sampleLoaded(page);
     const evil = '<img src=x onerror="window.__xss=1">';
     await page.getByTestId("event").fill("star");
     await page.getByTestId("payload").fill(
