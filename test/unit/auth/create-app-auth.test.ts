@@ -3,10 +3,10 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createAppAuth, type AppAuthOptions } from "../../../src/auth/create-app-auth.js";
 import { createMemoryTokenStore, type TokenStore } from "../../../src/auth/token-store.js";
-import { HookwrightError } from "../../../src/errors.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { testKeys } from "../../helpers/keys.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
@@ -211,9 +211,7 @@ describe("createAppAuth", () => {
 
   it("reports an installation GitHub does not know as INSTALLATION_NOT_FOUND", async () => {
     const { auth } = setup();
-    const error: unknown = await auth.installationToken(404).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(HookwrightError);
-    expect((error as HookwrightError).code).toBe("INSTALLATION_NOT_FOUND");
+    await rejectionOf(auth.installationToken(404), "INSTALLATION_NOT_FOUND");
   });
 
   it("keeps cached tokens out of errors", async () => {
@@ -221,8 +219,7 @@ describe("createAppAuth", () => {
     const cached = await auth.installationToken(1);
     await auth.invalidate(1);
     fake.failNext({ path: TOKENS_PATH }, { status: 403, body: { message: "Forbidden" } });
-    const error: unknown = await auth.installationToken(1).catch((caught: unknown) => caught);
-    expect((error as HookwrightError).code).toBe("TOKEN_EXCHANGE_FAILED");
+    const error = await rejectionOf(auth.installationToken(1), "TOKEN_EXCHANGE_FAILED");
     const shown = [String(error), JSON.stringify(error), inspect(error, { depth: 5 })].join("\n");
     expect(shown).not.toContain(cached.token);
     expect(shown).not.toContain(auth.appJwt());

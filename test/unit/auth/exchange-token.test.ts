@@ -3,10 +3,10 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createAppJwt } from "../../../src/auth/create-app-jwt.js";
 import { exchangeToken, type ExchangeOptions } from "../../../src/auth/exchange-token.js";
-import { HookwrightError } from "../../../src/errors.js";
 import { createFakeGitHub, type FetchLike } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { otherRsaKeyPem, testKeys } from "../../helpers/keys.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
@@ -47,15 +47,6 @@ function setup({ appAheadMs = 0, privateKeyPem, fetch }: SetupOptions = {}) {
   };
   const exchanges = () => fake.callsTo("POST", TOKENS_PATH);
   return { fake, jwt, options, sleeps, exchanges };
-}
-
-async function failure(promise: Promise<unknown>): Promise<HookwrightError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HookwrightError);
-  return error as HookwrightError;
 }
 
 describe("exchangeToken", () => {
@@ -107,14 +98,14 @@ describe("exchangeToken", () => {
 
   it("reports an unknown installation as INSTALLATION_NOT_FOUND", async () => {
     const { options } = setup();
-    const error = await failure(exchangeToken(options, 99, undefined));
+    const error = await rejectionOf(exchangeToken(options, 99, undefined));
     expect(error.code).toBe("INSTALLATION_NOT_FOUND");
     expect(error.status).toBe(404);
   });
 
   it("reports a suspended installation as TOKEN_EXCHANGE_FAILED with GitHub's message", async () => {
     const { options, exchanges } = setup();
-    const error = await failure(exchangeToken(options, 2, undefined));
+    const error = await rejectionOf(exchangeToken(options, 2, undefined));
     expect(error.code).toBe("TOKEN_EXCHANGE_FAILED");
     expect(error.status).toBe(403);
     expect(error.message).toContain("This installation has been suspended");
@@ -123,7 +114,7 @@ describe("exchangeToken", () => {
 
   it("reports a scope beyond the installation as TOKEN_EXCHANGE_FAILED", async () => {
     const { options } = setup();
-    const error = await failure(exchangeToken(options, 1, { permissions: { admin: "write" } }));
+    const error = await rejectionOf(exchangeToken(options, 1, { permissions: { admin: "write" } }));
     expect(error.code).toBe("TOKEN_EXCHANGE_FAILED");
     expect(error.status).toBe(422);
   });
@@ -141,7 +132,7 @@ describe("exchangeToken", () => {
   it("gives up with GITHUB_UNAVAILABLE when GitHub keeps failing", async () => {
     const { fake, options, exchanges } = setup();
     fake.failNext({ path: TOKENS_PATH }, { status: 503 }, 10);
-    const error = await failure(exchangeToken(options, 1, undefined));
+    const error = await rejectionOf(exchangeToken(options, 1, undefined));
     expect(error.code).toBe("GITHUB_UNAVAILABLE");
     expect(exchanges()).toHaveLength(3);
   });
@@ -154,7 +145,7 @@ describe("exchangeToken", () => {
         throw new TypeError("fetch failed");
       },
     });
-    const error = await failure(exchangeToken(options, 1, undefined));
+    const error = await rejectionOf(exchangeToken(options, 1, undefined));
     expect(error.code).toBe("GITHUB_UNAVAILABLE");
     expect(error.cause).toBeInstanceOf(TypeError);
     expect(attempts).toBe(3);
@@ -177,7 +168,7 @@ describe("exchangeToken", () => {
   it("reports a JWT signed with the wrong key as APP_JWT_REJECTED, without the JWT or key", async () => {
     const wrongKey = otherRsaKeyPem();
     const { options, jwt, exchanges } = setup({ privateKeyPem: wrongKey });
-    const error = await failure(exchangeToken(options, 1, undefined));
+    const error = await rejectionOf(exchangeToken(options, 1, undefined));
     expect(error.code).toBe("APP_JWT_REJECTED");
     expect(error.status).toBe(401);
     expect(exchanges()).toHaveLength(1);
@@ -193,7 +184,7 @@ describe("exchangeToken", () => {
       appAheadMs: 600_000,
       privateKeyPem: otherRsaKeyPem(),
     });
-    const error = await failure(exchangeToken(options, 1, undefined));
+    const error = await rejectionOf(exchangeToken(options, 1, undefined));
     expect(error.code).toBe("APP_JWT_REJECTED");
     expect(exchanges()).toHaveLength(2);
   });

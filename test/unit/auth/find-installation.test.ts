@@ -12,6 +12,7 @@ import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { testKeys } from "../../helpers/keys.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const APP_ID = 808;
 
@@ -79,8 +80,7 @@ describe("findInstallation", () => {
     [{ installationId: 77 }, "the app has no installation 77"],
   ])("answers INSTALLATION_NOT_FOUND for %j, saying where", async (target, message) => {
     const { client } = appClient();
-    const error = await findInstallation(client, target).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(HookwrightError);
+    const error = await rejectionOf(findInstallation(client, target));
     expect(error).toMatchObject({ code: "INSTALLATION_NOT_FOUND", status: 404, message });
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createTestApp, type TestApp } from "hookwright/testing";
 import { readRepoConfig } from "../../../src/context/read-repo-config.js";
-import { HookwrightError } from "../../../src/errors.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const CONTENTS = "GET /repos/{owner}/{repo}/contents/{path}";
 
@@ -16,15 +16,7 @@ describe("readRepoConfig", () => {
       readRepoConfig({ octokit, owner, repo, file });
   }
 
-  async function failure(read: Promise<unknown>): Promise<HookwrightError> {
-    const error = await read.then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(HookwrightError);
-    expect((error as HookwrightError).code).toBe("CONFIG_FILE_INVALID");
-    return error as HookwrightError;
-  }
+  const failure = (read: Promise<unknown>) => rejectionOf(read, "CONFIG_FILE_INVALID");
 
   it("reads .github/<file> from the repository's default branch", async () => {
     const read = await setup({});

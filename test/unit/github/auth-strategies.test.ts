@@ -2,7 +2,6 @@ import { createPrivateKey } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createAppAuth } from "../../../src/auth/create-app-auth.js";
-import { HookwrightError } from "../../../src/errors.js";
 import {
   createAppAuthStrategy,
   createInstallationAuthStrategy,
@@ -11,6 +10,7 @@ import { Octokit } from "../../../src/github/octokit.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { testKeys } from "../../helpers/keys.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
@@ -118,12 +118,9 @@ describe("createAppAuthStrategy", () => {
 
   it("refuses a route that needs an installation before any request", async () => {
     const { fake, app } = setup();
-    const error: unknown = await app
-      .request("GET /repos/{owner}/{repo}", { owner: "octo", repo: "hello" })
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(HookwrightError);
-    expect((error as HookwrightError).code).toBe("NO_INSTALLATION");
-    expect((error as HookwrightError).message).toContain("/repos/octo/hello");
+    const repo = app.request("GET /repos/{owner}/{repo}", { owner: "octo", repo: "hello" });
+    const error = await rejectionOf(repo, "NO_INSTALLATION");
+    expect(error.message).toContain("/repos/octo/hello");
     expect(fake.calls).toHaveLength(0);
   });
 

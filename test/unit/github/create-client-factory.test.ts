@@ -1,12 +1,12 @@
 import { createPrivateKey } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
 import { createAppAuth } from "../../../src/auth/create-app-auth.js";
-import { HookwrightError } from "../../../src/errors.js";
 import { createClientFactory } from "../../../src/github/create-client-factory.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub, type FetchLike } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { testKeys } from "../../helpers/keys.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
@@ -129,12 +129,8 @@ describe("createClientFactory", () => {
 
   it("refuses a repository route as the app without sending it", async () => {
     const { fake, clients } = setup();
-    const error: unknown = await clients
-      .forApp()
-      .rest.repos.get({ owner: "octo", repo: "hello" })
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(HookwrightError);
-    expect((error as HookwrightError).code).toBe("NO_INSTALLATION");
+    const repo = clients.forApp().rest.repos.get({ owner: "octo", repo: "hello" });
+    await rejectionOf(repo, "NO_INSTALLATION");
     expect(fake.calls).toHaveLength(0);
   });
 

@@ -7,6 +7,7 @@ import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { testKeys } from "../../helpers/keys.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const API = "https://api.github.test";
 
@@ -65,13 +66,9 @@ describe("createTokenClientFactory", () => {
     "refuses the app-only route %s with APP_CREDENTIALS_REQUIRED, sending nothing",
     async (route, params) => {
       const { github, clients } = await setup();
-      const error = await clients
-        .forApp()
-        .request(route, params)
-        .catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(HookwrightError);
+      const error = await rejectionOf(clients.forApp().request(route, params));
       expect(error).toMatchObject({ code: "APP_CREDENTIALS_REQUIRED" });
-      expect((error as Error).message).toMatch(/APP_ID and PRIVATE_KEY/);
+      expect(error.message).toMatch(/APP_ID and PRIVATE_KEY/);
       expect(github.calls).toHaveLength(0);
     },
   );

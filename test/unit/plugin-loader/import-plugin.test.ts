@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { App } from "../../../src/app/app.js";
-import { HookwrightError } from "../../../src/errors.js";
+import type { HookwrightError } from "../../../src/errors.js";
 import { importPlugin } from "../../../src/plugin-loader/import-plugin.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 let dir: string;
 const importModule = (specifier: string) => import(specifier);
@@ -38,14 +39,9 @@ async function loadedBy(file: string): Promise<unknown> {
   return app.loaded;
 }
 
-async function failure(file: string): Promise<HookwrightError> {
-  const error = await importPlugin({ name: "broken", path: join(dir, file) }, importModule).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HookwrightError);
-  expect((error as HookwrightError).code).toBe("PLUGIN_LOAD_FAILED");
-  return error as HookwrightError;
+function failure(file: string): Promise<HookwrightError> {
+  const loading = importPlugin({ name: "broken", path: join(dir, file) }, importModule);
+  return rejectionOf(loading, "PLUGIN_LOAD_FAILED");
 }
 
 describe("importPlugin", () => {

@@ -2,11 +2,11 @@ import { describe, expect, it } from "@jest/globals";
 import { Command, CommanderError } from "commander";
 import { exitCodeFor } from "../../../../src/cli/exit-code.js";
 import { addTokenCommand, tokenCommand } from "../../../../src/cli/commands/token.js";
-import { HookwrightError } from "../../../../src/errors.js";
 import { createFakeGitHub, type FakeGitHub } from "../../../helpers/fake-github/index.js";
 import { testKeys } from "../../../helpers/keys.js";
 import { createManualClock, type ManualClock } from "../../../helpers/manual-clock.js";
 import { APP_ID, appEnv, captureIo } from "./capture-io.js";
+import { rejectionOf } from "../../../helpers/rejection.js";
 
 function setup(clock: ManualClock = createManualClock(), fakeClock = clock) {
   const github = createFakeGitHub({
@@ -19,15 +19,6 @@ function setup(clock: ManualClock = createManualClock(), fakeClock = clock) {
     ],
   });
   return { github, deps: { fetch: github.fetch, clock } };
-}
-
-async function failure(promise: Promise<unknown>): Promise<HookwrightError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(HookwrightError);
-  return error as HookwrightError;
 }
 
 function issued(github: FakeGitHub, token: string) {
@@ -100,7 +91,7 @@ describe("tokenCommand", () => {
   ])("exits 2 with one clear line when %j is not an installation", async (options, message) => {
     const { deps } = setup();
     const io = captureIo(appEnv());
-    const error = await failure(tokenCommand(options, io, deps));
+    const error = await rejectionOf(tokenCommand(options, io, deps));
     expect(error.message).toBe(message);
     expect(exitCodeFor(error)).toBe(2);
     expect(io.out()).toBe("");
@@ -108,7 +99,7 @@ describe("tokenCommand", () => {
 
   it("uses the app's only installation when none is named, and refuses to guess among several", async () => {
     const { github, deps } = setup();
-    const several = await failure(tokenCommand({}, captureIo(appEnv()), deps));
+    const several = await rejectionOf(tokenCommand({}, captureIo(appEnv()), deps));
     expect(several.code).toBe("USAGE");
     expect(several.message).toMatch(/has 2 installations: name one with --installation/);
 
@@ -140,7 +131,7 @@ describe("tokenCommand", () => {
       { status: 401, body: { message: "'Issued at' claim ('iat') must be an Integer" } },
       2,
     );
-    const error = await failure(tokenCommand({ installation: 11 }, captureIo(appEnv()), deps));
+    const error = await rejectionOf(tokenCommand({ installation: 11 }, captureIo(appEnv()), deps));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toMatch(/clock is off by 7200 seconds \(behind GitHub's\)/);
     expect(exitCodeFor(error)).toBe(2);
@@ -149,14 +140,14 @@ describe("tokenCommand", () => {
   it("names APP_ID and the key's fingerprint when the JWT is refused without any skew", async () => {
     const { deps } = setup();
     const io = captureIo(appEnv(undefined, { APP_ID: "777" }));
-    const error = await failure(tokenCommand({ installation: 11 }, io, deps));
+    const error = await rejectionOf(tokenCommand({ installation: 11 }, io, deps));
     expect(error.message).toMatch(/^GitHub rejected the app's JWT: check that APP_ID \(777\)/);
     expect(error.message).toMatch(/SHA256:/);
     expect(exitCodeFor(error)).toBe(2);
   });
 
   it("exits 2 naming APP_ID when the app's credentials are not configured", async () => {
-    const error = await failure(tokenCommand({ installation: 11 }, captureIo({}), {}));
+    const error = await rejectionOf(tokenCommand({ installation: 11 }, captureIo({}), {}));
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toMatch(/^APP_ID is not set/);
   });
