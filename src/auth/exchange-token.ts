@@ -93,6 +93,8 @@ export async function exchangeToken(
       return toToken(installationId, (await response.json()) as AccessTokenResponse);
     if (response.status >= 500) {
       lastFailure = new Error(`HTTP ${response.status}`);
+      // An unread body keeps undici's connection busy until garbage collection.
+      await response.body?.cancel().catch(() => {});
       continue;
     }
     const message = await githubMessage(response);
