@@ -33,13 +33,8 @@ function setup({ appAheadMs = 0, apiUrl = API } = {}) {
     clock: createManualClock(githubClock.now() + appAheadMs),
     sleep: async () => {},
   });
-  // Only the strategies: no throttling or retries between them and the fake.
-  const common = {
-    baseUrl: apiUrl,
-    request: { fetch: fake.fetch },
-    throttle: { enabled: false as const },
-    retry: { enabled: false as const },
-  };
+  // Only the strategies: no request policy (queue, retries) between them and the fake.
+  const common = { baseUrl: apiUrl, request: { fetch: fake.fetch } };
   const installation = new Octokit({
     ...common,
     authStrategy: createInstallationAuthStrategy,

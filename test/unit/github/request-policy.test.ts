@@ -1,0 +1,166 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  createRequestPolicy,
+  rateLimitOf,
+  type PolicyRequest,
+} from "../../../src/github/request-policy.js";
+import { captureLogs } from "../../helpers/capture-logs.js";
+
+const NOW_MS = 1_700_000_000_000;
+
+/** An error shaped as @octokit/request throws it. */
+function failure(status: number, headers: Record<string, string> = {}, message = "") {
+  return Object.assign(new Error(message), { status, response: { headers } });
+}
+
+function setup() {
+  const slept: number[] = [];
+  const logs = captureLogs();
+  const policy = createRequestPolicy({
+    retryBaseMs: 1000,
+    maxRetryAfterS: 60,
+    now: () => NOW_MS,
+    sleep: async (ms) => void slept.push(ms),
+  });
+  const call = { key: "1", log: () => logs.logger };
+  return { policy, slept, logs, call };
+}
+
+/** A send that fails with the given errors in turn, then answers "ok". */
+function scripted(...errors: Error[]) {
+  const sent: PolicyRequest[] = [];
+  const send = async (request: PolicyRequest) => {
+    sent.push(request);
+    const error = errors.shift();
+    if (error) throw error;
+    return "ok";
+  };
+  return { send, sent };
+}
+
+const get = (): PolicyRequest => ({ method: "GET", url: "/repos/o/r", headers: {} });
+const post = (): PolicyRequest => ({ method: "POST", url: "/repos/o/r/issues", headers: {} });
+
+describe("rateLimitOf", () => {
+  it("reads a secondary limit's retry-after", () => {
+    expect(rateLimitOf(failure(403, { "retry-after": "7" }), NOW_MS)).toEqual({
+      kind: "secondary",
+      waitS: 7,
+    });
+  });
+
+  it("waits for a primary limit's reset, counted from now", () => {
+    const reset = String(NOW_MS / 1000 + 42);
+    const error = failure(403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset });
+    expect(rateLimitOf(error, NOW_MS)).toEqual({ kind: "primary", waitS: 42 });
+  });
+
+  it("waits a minute on a 429, or a 403 naming the secondary limit, without headers", () => {
+    expect(rateLimitOf(failure(429), NOW_MS)).toEqual({ kind: "secondary", waitS: 60 });
+    const named = failure(403, {}, "You have exceeded a secondary rate limit.");
+    expect(rateLimitOf(named, NOW_MS)).toEqual({ kind: "secondary", waitS: 60 });
+  });
+
+  it("is not a rate limit: a plain 403, a 5xx, or something that is not a request error", () => {
+    expect(rateLimitOf(failure(403, {}, "Resource not accessible by integration"), NOW_MS)).toBe(
+      undefined,
+    );
+    expect(rateLimitOf(failure(502, { "retry-after": "1" }), NOW_MS)).toBe(undefined);
+    expect(rateLimitOf(new Error("boom"), NOW_MS)).toBe(undefined);
+    expect(rateLimitOf(undefined, NOW_MS)).toBe(undefined);
+  });
+});
+
+describe("createRequestPolicy", () => {
+  it("stamps the delivery id on the request it sends", async () => {
+    const { policy, call } = setup();
+    const { send, sent } = scripted();
+    await policy(send, get(), { ...call, deliveryId: "d-1" });
+    expect(sent[0]?.headers["x-github-delivery"]).toBe("d-1");
+  });
+
+  it("retries a 5xx three times with growing waits, then throws", async () => {
+    const { policy, slept, call } = setup();
+    const { send, sent } = scripted(failure(502), failure(502), failure(503), failure(500));
+    await expect(policy(send, get(), call)).rejects.toMatchObject({ status: 500 });
+    expect(sent).toHaveLength(4);
+    expect(slept).toEqual([1000, 4000, 9000]);
+  });
+
+  it("honours a call's own request.retries", async () => {
+    const { policy, call } = setup();
+    const { send, sent } = scripted(failure(502), failure(502));
+    const request = { ...get(), request: { retries: 0 } };
+    await expect(policy(send, request, call)).rejects.toMatchObject({ status: 502 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("never retries a 4xx that is not a rate limit", async () => {
+    const { policy, call } = setup();
+    const { send, sent } = scripted(failure(422), failure(422));
+    await expect(policy(send, post(), call)).rejects.toMatchObject({ status: 422 });
+    expect(sent).toHaveLength(1);
+  });
+
+  it("waits out rate limits twice, logging each, and gives up on the third", async () => {
+    const { policy, slept, logs, call } = setup();
+    const limited = () => failure(429, { "retry-after": "3" });
+    const { send, sent } = scripted(limited(), limited(), limited());
+    await expect(policy(send, post(), call)).rejects.toMatchObject({ status: 429 });
+    expect(sent).toHaveLength(3);
+    expect(slept).toEqual([3000, 3000]);
+    const retries = logs.records().map((record) => record.retry);
+    expect(retries).toEqual([true, true, false]);
+  });
+
+  it("does not wait past maxRetryAfterS", async () => {
+    const { policy, slept, call } = setup();
+    const { send } = scripted(failure(403, { "retry-after": "61" }));
+    await expect(policy(send, get(), call)).rejects.toMatchObject({ status: 403 });
+    expect(slept).toEqual([]);
+  });
+
+  it("keeps reads concurrent and a key's writes in order, one at a time", async () => {
+    const { policy, call } = setup();
+    let inFlight = 0;
+    const seen: number[] = [];
+    const order: string[] = [];
+    const slow = async (request: PolicyRequest) => {
+      seen.push(++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      order.push(request.url);
+      return request.url;
+    };
+    const write = (url: string) => ({ ...post(), url });
+    await Promise.all([1, 2, 3].map((n) => policy(slow, write(`/w${n}`), call)));
+    expect(Math.max(...seen)).toBe(1);
+    expect(order).toEqual(["/w1", "/w2", "/w3"]);
+    seen.length = 0;
+    await Promise.all([1, 2, 3].map(() => policy(slow, get(), call)));
+    expect(Math.max(...seen)).toBe(3);
+  });
+
+  it("lets another key's write pass a key that is waiting out a limit", async () => {
+    const slept: Array<() => void> = [];
+    const policy = createRequestPolicy({
+      retryBaseMs: 1,
+      maxRetryAfterS: 60,
+      sleep: () => new Promise<void>((resolve) => slept.push(resolve)),
+    });
+    const logs = captureLogs();
+    const first = scripted(failure(403, { "retry-after": "5" }));
+    const waiting = policy(first.send, post(), { key: "1", log: () => logs.logger });
+    const second = scripted();
+    await expect(policy(second.send, post(), { key: "2", log: () => logs.logger })).resolves.toBe(
+      "ok",
+    );
+    const queuedBehind = scripted();
+    const behind = policy(queuedBehind.send, post(), { key: "1", log: () => logs.logger });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(queuedBehind.sent).toHaveLength(0);
+    slept.forEach((resolve) => resolve());
+    await expect(waiting).resolves.toBe("ok");
+    await expect(behind).resolves.toBe("ok");
+  });
+});
