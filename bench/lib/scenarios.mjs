@@ -194,29 +194,32 @@ async function largePayload(name, ctx) {
 }
 
 export function createScenarios(settings, keys, { compare = false } = {}) {
+  const prepareLoad = (shared) => {
+    shared.loadDeliveries ??= issueDeliveries(keys.secret, {
+      count: settings.deliveries,
+      installations: settings.installations,
+    });
+  };
   const withCompare = (targets) =>
     compare ? [targets[0], "hookwright-compare", ...targets.slice(1)] : targets;
   return [
     {
       id: 1,
       title: `e2e: ${settings.deliveries} issues.opened, concurrency ${settings.concurrency}, ${settings.installations} installations, warm cache`,
-      targets: withCompare(["hookwright", "probot-nothrottle", "limit"]),
+      targets: withCompare(["hookwright", "hookwright-node-http", "probot-nothrottle", "limit"]),
       skipped: {
         probot:
           "its write throttle (1 comment per 3 s, shared by all installations) would take hours",
       },
-      prepare: (shared) => {
-        shared.loadDeliveries = issueDeliveries(keys.secret, {
-          count: settings.deliveries,
-          installations: settings.installations,
-        });
-      },
+      prepare: prepareLoad,
       round: steadyLoad({ plugin: "comment", expectComments: true }),
     },
     {
       id: 2,
       title: `receive-only: the same load, no-op plugin`,
-      targets: withCompare(["hookwright", "probot", "limit-receive"]),
+      targets: withCompare(["hookwright", "hookwright-node-http", "probot", "limit-receive"]),
+      // Scenario 2 may run alone (BENCH_SCENARIOS=2).
+      prepare: prepareLoad,
       round: steadyLoad({ plugin: "noop", expectComments: false }),
     },
     {

@@ -16,6 +16,7 @@ export const TARGETS = {
   hookwright: { label: "hookwright" },
   // BENCH_COMPARE_DIR: a second checkout (built), e.g. to measure a change against main.
   "hookwright-compare": { label: "hookwright (BENCH_COMPARE_DIR)" },
+  "hookwright-node-http": { label: "experiment: hookwright on node:http, no Express" },
   probot: { label: "Probot 14 as shipped" },
   "probot-nothrottle": { label: "Probot 14 throttle off" },
   limit: { label: "limit" },
@@ -67,6 +68,17 @@ function commandFor(name, { plugin, port, fake, keys, hookwrightDir, compareDir,
         args: [...nodeArgs, "bin/hookwright.js", "run", plugin],
         cwd: name === "hookwright" ? hookwrightDir : compareDir,
         env: { ...common, GITHUB_API_URL: apiUrl },
+      };
+    case "hookwright-node-http":
+      return {
+        args: [...nodeArgs, `${benchDir}targets/hookwright-node-http.mjs`],
+        cwd: hookwrightDir,
+        env: {
+          ...common,
+          GITHUB_API_URL: apiUrl,
+          BENCH_PLUGIN: plugin,
+          BENCH_HOOKWRIGHT_DIR: hookwrightDir,
+        },
       };
     case "probot":
     case "probot-nothrottle":
