@@ -72,6 +72,32 @@ function isServerError(error: unknown): boolean {
   return typeof status === "number" && status >= 500;
 }
 
+interface GraphqlAnswer {
+  data?: { errors?: { type?: unknown; message?: unknown }[] };
+  headers?: Record<string, string | undefined>;
+}
+
+const GRAPHQL_PATH = /\/graphql$/;
+// GitHub's answer to a query that timed out inside GitHub: a 200 whose error says to retry.
+const GRAPHQL_TRANSIENT = /Something went wrong while executing your query/;
+
+/**
+ * A GraphQL answer is a 200 even when GitHub refused the query: a rate limit
+ * (`type: RATE_LIMITED`) or a transient failure is reported in `errors`. Either is turned
+ * into the failure a REST call would have thrown, so the same waits apply.
+ * https://docs.github.com/en/graphql/overview/rate-limits-and-query-limits-for-the-graphql-api
+ */
+export function graphqlFailureOf(request: PolicyRequest, answer: unknown): unknown {
+  if (!GRAPHQL_PATH.test(request.url)) return undefined;
+  const { data, headers = {} } = (answer ?? {}) as GraphqlAnswer;
+  const errors = Array.isArray(data?.errors) ? data.errors : [];
+  if (errors.some((error) => error.type === "RATE_LIMITED")) {
+    return { status: 403, response: { headers: { ...headers, "x-ratelimit-remaining": "0" } } };
+  }
+  if (GRAPHQL_TRANSIENT.test(String(errors[0]?.message ?? ""))) return { status: 502 };
+  return undefined;
+}
+
 /**
  * Runs one job at a time per key, jobs of different keys concurrently. A key's entry lives
  * only while it has work, so installations seen once leave nothing behind.
@@ -111,29 +137,42 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
     let limited = 0;
     let failed = 0;
     for (;;) {
+      let answer: T | undefined;
+      let failure: unknown;
+      let thrown = false;
       try {
-        return await send(request);
+        answer = await send(request);
+        failure = graphqlFailureOf(request, answer);
       } catch (error) {
-        const limit = rateLimitOf(error, now());
-        if (limit) {
-          const retry = limited < RATE_LIMIT_RETRIES && limit.waitS <= options.maxRetryAfterS;
-          call
-            .log()
-            .warn(
-              { retryAfter: limit.waitS, method: request.method, url: request.url, retry },
-              `GitHub ${limit.kind} rate limit`,
-            );
-          if (!retry) throw error;
-          limited += 1;
-          await sleep(limit.waitS * options.retryBaseMs);
-          continue;
-        }
-        if (!isServerError(error) || failed >= (request.request?.retries ?? SERVER_RETRIES)) {
-          throw error;
-        }
-        failed += 1;
-        await sleep(failed * failed * options.retryBaseMs);
+        failure = error;
+        thrown = true;
       }
+      if (failure === undefined) return answer as T;
+      // Given up: a REST failure is thrown; a GraphQL answer is handed back for
+      // @octokit/graphql to report its errors as it always does.
+      const giveUp = (): T => {
+        if (thrown) throw failure;
+        return answer as T;
+      };
+      const limit = rateLimitOf(failure, now());
+      if (limit) {
+        const retry = limited < RATE_LIMIT_RETRIES && limit.waitS <= options.maxRetryAfterS;
+        call
+          .log()
+          .warn(
+            { retryAfter: limit.waitS, method: request.method, url: request.url, retry },
+            `GitHub ${limit.kind} rate limit`,
+          );
+        if (!retry) return giveUp();
+        limited += 1;
+        await sleep(limit.waitS * options.retryBaseMs);
+        continue;
+      }
+      if (!isServerError(failure) || failed >= (request.request?.retries ?? SERVER_RETRIES)) {
+        return giveUp();
+      }
+      failed += 1;
+      await sleep(failed * failed * options.retryBaseMs);
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import {
   createRequestPolicy,
+  graphqlFailureOf,
   rateLimitOf,
   type PolicyRequest,
 } from "../../../src/github/request-policy.js";
@@ -162,5 +163,46 @@ describe("createRequestPolicy", () => {
     slept.forEach((resolve) => resolve());
     await expect(waiting).resolves.toBe("ok");
     await expect(behind).resolves.toBe("ok");
+  });
+
+  it("retries a GraphQL answer that reports a rate limit, then hands back the answer", async () => {
+    const { policy, slept, call } = setup();
+    const reset = String(NOW_MS / 1000 + 5);
+    const limited = {
+      status: 200,
+      headers: { "x-ratelimit-reset": reset },
+      data: { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] },
+    };
+    let sent = 0;
+    const send = async () => (sent++, limited);
+    const query = { method: "POST", url: "/graphql", headers: {} };
+    await expect(policy(send, query, call)).resolves.toBe(limited);
+    expect(sent).toBe(3);
+    expect(slept).toEqual([5000, 5000]);
+  });
+
+  it("retries GitHub's transient GraphQL failure like a 5xx", async () => {
+    const { policy, slept, call } = setup();
+    const answers = [
+      { data: { errors: [{ message: "Something went wrong while executing your query." }] } },
+      { data: { viewer: { login: "octo" } } },
+    ];
+    const send = async () => answers.shift();
+    const query = { method: "POST", url: "/graphql", headers: {} };
+    await expect(policy(send, query, call)).resolves.toEqual({
+      data: { viewer: { login: "octo" } },
+    });
+    expect(slept).toEqual([1000]);
+  });
+});
+
+describe("graphqlFailureOf", () => {
+  const query = { method: "POST", url: "/graphql", headers: {} };
+
+  it("leaves REST answers and GraphQL answers without those errors alone", () => {
+    const limited = { data: { errors: [{ type: "RATE_LIMITED" }] } };
+    expect(graphqlFailureOf(post(), limited)).toBe(undefined);
+    expect(graphqlFailureOf(query, { data: { errors: [{ type: "NOT_FOUND" }] } })).toBe(undefined);
+    expect(graphqlFailureOf(query, { data: { viewer: {} } })).toBe(undefined);
   });
 });
