@@ -15,7 +15,7 @@ export interface ClientBuilderOptions {
 }
 
 export interface BuildOptions {
-  /** The throttle key: the installation id, so each installation has its own queues. */
+  /** The request policy's queue key: the installation id, so installations never wait on each other. */
   id: string;
   authStrategy?: unknown;
   auth: unknown;
