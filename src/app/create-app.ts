@@ -39,6 +39,8 @@ export interface CreateAppOptions {
   cwd?: string;
   /** Told about every delivery, its plugins and its API calls (the delivery console). */
   observer?: DeliveryObserver;
+  /** False while a shared store (REDIS_URL) is unreachable: `/ready` answers 503 then. */
+  storesReady?: () => boolean;
 }
 
 /** A running Hookwright: plugins loaded into it, deliveries received through its Express app. */
@@ -104,11 +106,13 @@ export function createApp(options: CreateAppOptions): Hookwright {
   });
   const receiver = observation.receiver(inner);
   let state: Readiness = "starting";
+  const readiness = (): Readiness =>
+    state === "ready" && options.storesReady && !options.storesReady() ? "unavailable" : state;
   const http = createServer({
     receiver,
     webhookPath: options.webhookPath ?? "/api/github/webhooks",
     logger: log,
-    readiness: () => state,
+    readiness,
   });
   let server: Server | undefined;
   const answering = new Set<ServerResponse>();
@@ -120,7 +124,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     receiver,
     express: http.app,
     getRouter: http.getRouter,
-    readiness: () => state,
+    readiness,
     async load(plugin, name = plugin.name || "anonymous") {
       await plugin(observation.app(router.appFor(name), name), {
         cwd: options.cwd ?? process.cwd(),

@@ -7,6 +7,7 @@ import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
+import type { Logger } from "pino";
 import type { CliIo } from "./io.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -27,6 +28,34 @@ async function importConsole() {
     import("../console/samples.js"),
   ]);
   return { ...page, ...log, ...samples };
+}
+
+/**
+ * With REDIS_URL, the token cache and the delivery records are shared by every process on
+ * that Redis. The durable delivery queue and `hookwright worker` are not built yet: each
+ * receiver still runs its deliveries itself.
+ */
+async function openSharedStores(url: string, logger: Logger) {
+  const [{ connectRedis }, { createRedisTokenStore }, { createRedisDeliveryRecords }] =
+    await Promise.all([
+      import("../redis/connect-redis.js"),
+      import("../redis/redis-token-store.js"),
+      import("../redis/redis-delivery-records.js"),
+    ]);
+  const redis = await connectRedis({ url, logger });
+  logger.info("token cache and delivery records shared through REDIS_URL");
+  return {
+    stores: {
+      tokenStore: createRedisTokenStore({ redis, logger }),
+      deliveryRecords: createRedisDeliveryRecords({ redis }),
+      storesReady: () => redis.status === "ready",
+    },
+    close: () =>
+      redis.quit().then(
+        () => undefined,
+        () => redis.disconnect(),
+      ),
+  };
 }
 
 /** A host to reach this server from the same machine. */
@@ -63,6 +92,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
   const consoleKit = consoleOn ? await importConsole() : undefined;
   const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
+  const shared = config.redisUrl ? await openSharedStores(config.redisUrl, logger) : undefined;
   const hookwright = createApp({
     appId: config.app?.appId ?? sandbox!.appId,
     privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
@@ -74,6 +104,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     logger,
     cwd: io.cwd,
     observer: deliveryLog,
+    ...shared?.stores,
   });
   const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
   const deliveryConsole =
@@ -107,12 +138,6 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   }
   logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
-  if (config.redisUrl !== undefined) {
-    // Said out loud so an operator running several receivers does not assume shared state.
-    logger.warn(
-      "REDIS_URL is set, but this version keeps tokens and delivery records in this process's memory",
-    );
-  }
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
   const server = await hookwright.listen(config.port, host);
@@ -141,8 +166,9 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
       deliveryConsole?.close();
       void Promise.resolve(tunnel?.stop())
         .then(() => hookwright.close(DRAIN_MS))
-        .then((drained) => {
+        .then(async (drained) => {
           if (!drained) logger.warn("deliveries still running at shutdown were abandoned");
+          await shared?.close();
           resolve();
         });
     });

@@ -10,7 +10,8 @@ import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { logRequests } from "./log-requests.js";
 import { readRawBody } from "./read-raw-body.js";
 
-export type Readiness = "starting" | "ready" | "draining";
+/** "unavailable": listening, but a store deliveries need (REDIS_URL) cannot be reached. */
+export type Readiness = "starting" | "ready" | "draining" | "unavailable";
 
 export interface ServerOptions {
   receiver: WebhookReceiver;

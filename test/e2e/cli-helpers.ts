@@ -21,6 +21,9 @@ const NEUTRAL = Object.fromEntries(
     "PLUGINS",
     "TOKEN_REFRESH_MARGIN_S",
     "XDG_CACHE_HOME",
+    "WEBHOOK_PATH",
+    "WEBHOOK_PROXY_URL",
+    "LOG_LEVEL",
   ].map((name) => [name, ""]),
 );
 
@@ -78,4 +81,66 @@ export function runCli(
   options: { cwd?: string; stdin?: string } = {},
 ): Promise<Finished> {
   return runProcess(process.execPath, [BIN, ...args], { env, ...options });
+}
+
+/** A long-running `hookwright run`, its output collected line by line. */
+export interface RunningCli {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+  /** Resolves with the first stdout JSON record that `match` accepts; rejects if the CLI exits first. */
+  waitFor(match: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+/** Starts `node bin/hookwright.js run` with only the given environment (plus PATH). */
+export function startCli(env: Record<string, string>): RunningCli {
+  const child = spawn(process.execPath, [BIN, "run"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...NEUTRAL, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiters: (() => void)[] = [];
+  const collect = (lines: string[]) => {
+    let partial = "";
+    return (chunk: Buffer) => {
+      const parts = (partial + chunk.toString("utf8")).split("\n");
+      partial = parts.pop()!;
+      lines.push(...parts.filter(Boolean));
+      for (const wake of waiters) wake();
+    };
+  };
+  child.stdout!.on("data", collect(stdout));
+  child.stderr!.on("data", collect(stderr));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("close", (code) => {
+      for (const wake of waiters) wake();
+      resolve(code);
+    });
+  });
+  const records = () =>
+    stdout.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  function waitFor(match: (record: Record<string, unknown>) => boolean) {
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = records().find(match);
+        if (found) resolve(found);
+        else if (child.exitCode !== null || child.signalCode !== null) {
+          reject(new Error(`CLI exited early:\n${[...stdout, ...stderr].join("\n")}`));
+        }
+      };
+      waiters.push(check);
+      check();
+    });
+  }
+  return { child, stdout, stderr, exited, waitFor };
 }

@@ -1,98 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
 import { testKeys } from "../helpers/keys.js";
 import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+import { killChildren, startCli } from "./cli-helpers.js";
 const SECRET = "e2e-webhook-secret-7f3a";
 const APP_ID = 4242;
-
-// Blank values win over a developer's .env (the environment wins, and blank means unset),
-// so a local REDIS_URL or PLUGINS cannot change what these tests run.
-const NEUTRAL = Object.fromEntries(
-  [
-    "PRIVATE_KEY_PATH",
-    "WEBHOOK_SECRET_PREVIOUS",
-    "WEBHOOK_PATH",
-    "GHE_HOST",
-    "GITHUB_URL",
-    "REDIS_URL",
-    "WEBHOOK_PROXY_URL",
-    "TOKEN_REFRESH_MARGIN_S",
-    "LOG_LEVEL",
-  ].map((name) => [name, ""]),
-);
-
-interface Cli {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-  /** Resolves with the first stdout JSON record that `match` accepts; rejects if the CLI exits first. */
-  waitFor(match: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-}
-
-const children: ChildProcess[] = [];
-
-function startCli(env: Record<string, string>): Cli {
-  const child = spawn(process.execPath, ["bin/hookwright.js", "run"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...NEUTRAL, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const waiters: (() => void)[] = [];
-  const collect = (lines: string[]) => {
-    let partial = "";
-    return (chunk: Buffer) => {
-      const parts = (partial + chunk.toString("utf8")).split("\n");
-      partial = parts.pop()!;
-      lines.push(...parts.filter(Boolean));
-      for (const wake of waiters) wake();
-    };
-  };
-  child.stdout!.on("data", collect(stdout));
-  child.stderr!.on("data", collect(stderr));
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("close", (code) => {
-      for (const wake of waiters) wake();
-      resolve(code);
-    });
-  });
-  const records = () =>
-    stdout.flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-  function waitFor(match: (record: Record<string, unknown>) => boolean) {
-    return new Promise<Record<string, unknown>>((resolve, reject) => {
-      const check = () => {
-        const found = records().find(match);
-        if (found) resolve(found);
-        else if (child.exitCode !== null || child.signalCode !== null) {
-          reject(new Error(`CLI exited early:\n${[...stdout, ...stderr].join("\n")}`));
-        }
-      };
-      waiters.push(check);
-      check();
-    });
-  }
-  return { child, stdout, stderr, exited, waitFor };
-}
 
 describe("hookwright run (built CLI)", () => {
   let github: FakeGitHub | undefined;
   afterEach(async () => {
-    for (const child of children.splice(0)) {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    }
+    killChildren();
     await github?.close();
     github = undefined;
   });

@@ -1,0 +1,127 @@
+import { createPrivateKey } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import type { Redis } from "ioredis";
+import request from "supertest";
+import greeter from "../../plugins/greeter/index.js";
+import { connectRedis } from "../../src/redis/connect-redis.js";
+import { createRedisDeliveryRecords } from "../../src/redis/redis-delivery-records.js";
+import { createRedisTokenStore } from "../../src/redis/redis-token-store.js";
+import { createApp, type Hookwright } from "../../src/index.js";
+import { captureLogs } from "../helpers/capture-logs.js";
+import { createFakeGitHub } from "../helpers/fake-github/index.js";
+import { testKeys } from "../helpers/keys.js";
+import { hasRedisServer, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
+
+const SECRET = "shared-stores-secret";
+const APP_ID = 4242;
+const describeRedis = hasRedisServer ? describe : describe.skip;
+
+let server: RedisServer;
+const connections: Redis[] = [];
+const apps: Hookwright[] = [];
+let namespace = 0;
+
+/** Two receivers, as two processes would be: each its own Redis connection, one fake GitHub. */
+async function setup() {
+  namespace += 1;
+  const github = createFakeGitHub({
+    appId: APP_ID,
+    publicKey: testKeys().publicKey,
+    installations: [
+      { id: 1, account: { login: "Codertocat" }, repositories: ["Codertocat/Hello-World"] },
+    ],
+  });
+  const logs = captureLogs();
+  const receiver = async () => {
+    const redis = await connectRedis({ url: server.url, logger: logs.logger });
+    connections.push(redis);
+    const app = createApp({
+      appId: String(APP_ID),
+      privateKey: createPrivateKey(testKeys().privateKeyPem),
+      webhookSecrets: [SECRET],
+      apiUrl: "https://api.github.test",
+      fetch: github.fetch,
+      logger: logs.logger,
+      retryBaseMs: 1,
+      tokenStore: createRedisTokenStore({
+        redis,
+        logger: logs.logger,
+        keyPrefix: `t${namespace}:`,
+      }),
+      deliveryRecords: createRedisDeliveryRecords({ redis, keyPrefix: `d${namespace}:` }),
+      storesReady: () => redis.status === "ready",
+    });
+    await app.load(greeter, "greeter");
+    apps.push(app);
+    return app;
+  };
+  return { github, logs, a: await receiver(), b: await receiver() };
+}
+
+function pullRequestOpened(id?: string) {
+  return createSignedDelivery({
+    secret: SECRET,
+    event: "pull_request",
+    rawBody: loadFixture("pull_request.opened.installation"),
+    ...(id ? { id } : {}),
+  });
+}
+
+function send(app: Hookwright, delivery: ReturnType<typeof pullRequestOpened>) {
+  return request(app.express)
+    .post("/api/github/webhooks")
+    .set(delivery.headers)
+    .send(delivery.body.toString("utf8"));
+}
+
+describeRedis("two receivers sharing REDIS_URL", () => {
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close(100)));
+    await Promise.all(connections.splice(0).map((redis) => redis.quit().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("runs a delivery once and exchanges one token for both", async () => {
+    const { github, a, b } = await setup();
+    const first = pullRequestOpened();
+    expect((await send(a, first)).status).toBe(200);
+    const again = await send(b, first);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ status: "duplicate" });
+    expect(github.comments).toHaveLength(1);
+    // A new delivery at the other receiver uses the token the first one minted.
+    expect((await send(b, pullRequestOpened())).status).toBe(200);
+    expect(github.comments).toHaveLength(2);
+    expect(github.issuedTokens).toHaveLength(1);
+  });
+
+  it("answers 503 and reports unready while Redis is down, then recovers", async () => {
+    const { github, a } = await setup();
+    const listening = await a.listen(0, "127.0.0.1");
+    const ready = `http://127.0.0.1:${(listening.address() as { port: number }).port}/ready`;
+    expect((await fetch(ready)).status).toBe(200);
+    await server.stop();
+    const refused = await send(a, pullRequestOpened());
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe("SERVICE_UNAVAILABLE");
+    const unready = await fetch(ready);
+    expect(unready.status).toBe(503);
+    expect(await unready.json()).toEqual({ status: "unavailable" });
+    expect(github.comments).toHaveLength(0);
+
+    await server.start();
+    const giveUpAt = Date.now() + 10_000;
+    while ((await fetch(ready)).status !== 200) {
+      if (Date.now() > giveUpAt) throw new Error("never ready again after Redis came back");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await send(a, pullRequestOpened())).status).toBe(200);
+    expect(github.comments).toHaveLength(1);
+  });
+});
