@@ -16,6 +16,7 @@ import {
 } from "../webhooks/create-webhook-receiver.js";
 import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/delivery-records.js";
 import type { Delivery } from "../webhooks/parse-delivery.js";
+import type { AckedFailures } from "../webhooks/acked-failures.js";
 import type { Plugin } from "./app.js";
 import { observeDeliveries, type DeliveryObserver } from "./observe-deliveries.js";
 
@@ -39,6 +40,8 @@ export interface CreateAppOptions {
   cwd?: string;
   /** Told about every delivery, its plugins and its API calls (the delivery console). */
   observer?: DeliveryObserver;
+  /** Where failures after a 202 are noted for `redeliver` (`hookwright run` always passes one). */
+  ackedFailures?: AckedFailures;
   /** False while a shared store (REDIS_URL) is unreachable: `/ready` answers 503 then. */
   storesReady?: () => boolean;
 }
@@ -103,6 +106,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     dispatch,
     logger: log,
     deadlineMs: options.deadlineMs ?? 9000,
+    ackedFailures: options.ackedFailures,
   });
   const receiver = observation.receiver(inner);
   let state: Readiness = "starting";

@@ -3,6 +3,7 @@ import { describeFailure, exitCodeFor } from "./exit-code.js";
 import { addGitCredentialCommand } from "./commands/git-credential.js";
 import { addInstallationsCommand } from "./commands/installations.js";
 import { addReceiveCommand } from "./commands/receive.js";
+import { addRedeliverCommand } from "./commands/redeliver.js";
 import { addTokenCommand } from "./commands/token.js";
 import { processIo, type CliIo } from "./io.js";
 import { runCommand } from "./run-command.js";
@@ -25,6 +26,7 @@ export function createProgram(io: CliIo): Command {
   addInstallationsCommand(program, io);
   addTokenCommand(program, io);
   addGitCredentialCommand(program, io);
+  addRedeliverCommand(program, io);
   return program;
 }
 

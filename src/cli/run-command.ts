@@ -6,6 +6,7 @@ import { readConfig } from "../config/read-config.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
+import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import type { Logger } from "pino";
 import type { CliIo } from "./io.js";
@@ -31,23 +32,29 @@ async function importConsole() {
 }
 
 /**
- * With REDIS_URL, the token cache and the delivery records are shared by every process on
- * that Redis. The durable delivery queue and `hookwright worker` are not built yet: each
+ * With REDIS_URL, the token cache, the delivery records and the failures after a 202 are
+ * shared by every process on that Redis. The durable delivery queue and `hookwright worker` are not built yet: each
  * receiver still runs its deliveries itself.
  */
 async function openSharedStores(url: string, logger: Logger) {
-  const [{ connectRedis }, { createRedisTokenStore }, { createRedisDeliveryRecords }] =
-    await Promise.all([
-      import("../redis/connect-redis.js"),
-      import("../redis/redis-token-store.js"),
-      import("../redis/redis-delivery-records.js"),
-    ]);
+  const [
+    { connectRedis },
+    { createRedisTokenStore },
+    { createRedisDeliveryRecords },
+    { createRedisAckedFailures },
+  ] = await Promise.all([
+    import("../redis/connect-redis.js"),
+    import("../redis/redis-token-store.js"),
+    import("../redis/redis-delivery-records.js"),
+    import("../redis/redis-acked-failures.js"),
+  ]);
   const redis = await connectRedis({ url, logger });
   logger.info("token cache and delivery records shared through REDIS_URL");
   return {
     stores: {
       tokenStore: createRedisTokenStore({ redis, logger }),
       deliveryRecords: createRedisDeliveryRecords({ redis }),
+      ackedFailures: createRedisAckedFailures({ redis }),
       storesReady: () => redis.status === "ready",
     },
     close: () =>
@@ -93,6 +100,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   const consoleKit = consoleOn ? await importConsole() : undefined;
   const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
   const shared = config.redisUrl ? await openSharedStores(config.redisUrl, logger) : undefined;
+  const ackedFailures = shared?.stores.ackedFailures ?? createMemoryAckedFailures();
   const hookwright = createApp({
     appId: config.app?.appId ?? sandbox!.appId,
     privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
@@ -105,6 +113,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     cwd: io.cwd,
     observer: deliveryLog,
     ...shared?.stores,
+    ackedFailures,
   });
   const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
   const deliveryConsole =
@@ -151,6 +160,15 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   } else if (deliveryConsole) {
     logger.info({ console: `${base}/` }, `delivery console at ${base}/ (needs CONSOLE_TOKEN)`);
   }
+  const redelivery =
+    config.redeliverIntervalMs === undefined
+      ? undefined
+      : (await import("../redeliver/schedule-redelivery.js")).scheduleRedelivery({
+          octokit: () => hookwright.clients.forApp(),
+          intervalMs: config.redeliverIntervalMs,
+          logger,
+          ackedFailures,
+        });
   const tunnel =
     !sandbox && config.webhookProxyUrl
       ? (await import("../tunnel/create-tunnel.js")).createTunnel({
@@ -163,6 +181,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   await new Promise<void>((resolve) => {
     io.onShutdown(() => {
       logger.info("shutting down: finishing deliveries in flight");
+      redelivery?.stop();
       deliveryConsole?.close();
       void Promise.resolve(tunnel?.stop())
         .then(() => hookwright.close(DRAIN_MS))

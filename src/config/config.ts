@@ -20,6 +20,8 @@ export interface Config {
   consoleToken: string | undefined;
   tokenRefreshMarginS: number;
   deadlineMs: number;
+  /** How often the server asks GitHub to redeliver failed deliveries; off when undefined. */
+  redeliverIntervalMs: number | undefined;
 }
 
 export interface AppCredentials {

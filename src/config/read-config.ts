@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { HookwrightError } from "../errors.js";
 import type { AppCredentials, Config, LogFormat } from "./config.js";
+import { parseDuration } from "./parse-duration.js";
 import { readPrivateKey } from "./read-private-key.js";
 
 export type Env = Record<string, string | undefined>;
@@ -125,6 +126,13 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
   }
   const webhookProxyUrl = value(env, "WEBHOOK_PROXY_URL");
   if (webhookProxyUrl !== undefined) readUrl(env, "WEBHOOK_PROXY_URL", "");
+  const redeliverInterval = value(env, "REDELIVER_INTERVAL");
+  const redeliverIntervalMs =
+    redeliverInterval === undefined ? undefined : parseDuration(redeliverInterval);
+  // GitHub's delivery log is read page by page each time: more often than a minute is waste.
+  if (redeliverInterval !== undefined && (redeliverIntervalMs ?? 0) < 60_000) {
+    throw bad("REDELIVER_INTERVAL", "must be a duration of at least a minute, such as 15m or 1h");
+  }
   const consoleToken = value(env, "CONSOLE_TOKEN");
   // The console can send signed deliveries and register apps: a guessable token is no lock.
   if (consoleToken !== undefined && consoleToken.length < MIN_CONSOLE_TOKEN) {
@@ -145,5 +153,6 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     consoleToken,
     tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
+    redeliverIntervalMs,
   };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
+import type { AckedFailures } from "./acked-failures.js";
 import type { DeliveryRecords, Outcome } from "./delivery-records.js";
 import { parseDelivery, type Delivery, type Headers } from "./parse-delivery.js";
 
@@ -24,6 +25,8 @@ export interface WebhookReceiverOptions {
   logger: Logger;
   /** GitHub waits 10 s for an answer; past this the delivery is acknowledged with 202 and goes on. */
   deadlineMs: number;
+  /** Told when handlers fail after their delivery was answered 202, for `redeliver`. */
+  ackedFailures?: AckedFailures;
 }
 
 const TIMED_OUT = Symbol("timed out");
@@ -31,7 +34,7 @@ const TIMED_OUT = Symbol("timed out");
 export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookReceiver {
   const running = new Set<Promise<Outcome>>();
 
-  function run(delivery: Delivery): Promise<Outcome> {
+  function run(delivery: Delivery, answer: { acknowledged: boolean }): Promise<Outcome> {
     // A dispatch that throws before returning a promise must still finish its record, or
     // every redelivery would find it "running" and never run it again.
     const outcome = Promise.resolve(delivery)
@@ -43,6 +46,10 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     const settled = outcome.then(async (result) => {
       try {
         await options.records.finish(delivery.id, result);
+        // GitHub saw a 202 and counts this delivered: only this record says it failed.
+        if (result === "failed" && answer.acknowledged) {
+          await options.ackedFailures?.add(delivery.id, Date.now());
+        }
       } catch (error) {
         options.logger.error(
           { err: error, delivery: delivery.id },
@@ -71,9 +78,13 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
     const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
     });
-    const result = await Promise.race([run(delivery), deadline]);
+    const answer = { acknowledged: false };
+    const result = await Promise.race([run(delivery, answer), deadline]);
     clearTimeout(timer);
-    if (result === TIMED_OUT) return { status: 202, body: { status: "accepted" }, delivery };
+    if (result === TIMED_OUT) {
+      answer.acknowledged = true;
+      return { status: 202, body: { status: "accepted" }, delivery };
+    }
     if (result === "failed") {
       const error = new HookwrightError("HANDLER_FAILED");
       return { status: toHttpStatus(error), body: toErrorBody(error), delivery };

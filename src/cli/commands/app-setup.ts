@@ -110,7 +110,14 @@ export function createAppSetup(
     appAuth,
     clients,
     logger,
-    explain(error) {
+    explain(failure) {
+      // These commands call GitHub as the app: a 401 there is the app's JWT being refused.
+      const error =
+        (failure as { status?: unknown } | null)?.status === 401 && !isHookwrightError(failure)
+          ? new HookwrightError("APP_JWT_REJECTED", "GitHub rejected the app JWT", {
+              cause: failure,
+            })
+          : failure;
       if (!isHookwrightError(error)) return error;
       if (error.code === "INSTALLATION_NOT_FOUND") {
         return new HookwrightError("USAGE", error.message, { cause: error, status: error.status });

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { toInstallationSummary, type InstallationSummary } from "../../auth/find-installation.js";
-import { HookwrightError } from "../../errors.js";
 import type { CliIo } from "../io.js";
 import {
   createAppSetup,
@@ -47,12 +46,7 @@ export async function installationsCommand(
     const raw = await client.paginate("GET /app/installations", { per_page: 100 });
     installations = raw.map((installation) => toInstallationSummary(installation as never));
   } catch (error) {
-    const status = (error as { status?: unknown }).status;
-    throw setup.explain(
-      status === 401
-        ? new HookwrightError("APP_JWT_REJECTED", "GitHub rejected the app JWT", { cause: error })
-        : error,
-    );
+    throw setup.explain(error);
   }
   if (options.json) {
     const list = installations.map((installation) => ({

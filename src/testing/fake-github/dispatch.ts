@@ -3,10 +3,11 @@ import { errorResult, GitHubError, type RouteResult } from "./http.js";
 import { matchRoute, type Need, type Route } from "./router.js";
 import { appRoutes } from "./routes-app.js";
 import { issueRoutes } from "./routes-issues.js";
+import { hookDeliveryRoutes } from "./routes-hook-deliveries.js";
 import { repoRoutes } from "./routes-repos.js";
 import type { FakeState } from "./state.js";
 
-const ROUTES: Route[] = [...appRoutes, ...repoRoutes, ...issueRoutes];
+const ROUTES: Route[] = [...appRoutes, ...hookDeliveryRoutes, ...repoRoutes, ...issueRoutes];
 
 export interface IncomingCall {
   method: string;

@@ -119,6 +119,8 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     },
     comments: state.comments,
     labels: state.labels,
+    hookDeliveries: state.hookDeliveries,
+    redeliveryRequests: state.redeliveryRequests,
     failNext(match, response, times = 1) {
       failures.add(match, response, times);
     },

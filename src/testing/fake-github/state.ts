@@ -2,6 +2,7 @@ import type { Clock } from "../../clock.js";
 import type {
   FakeComment,
   FakeInstallationInput,
+  FakeHookDelivery,
   FakeLabelCall,
   IssuedToken,
   Permissions,
@@ -44,6 +45,8 @@ export interface FakeState {
   readonly revoked: Set<string>;
   readonly comments: FakeComment[];
   readonly labels: FakeLabelCall[];
+  readonly hookDeliveries: FakeHookDelivery[];
+  readonly redeliveryRequests: number[];
   /** Current labels per `owner/name#number` (lower-cased repo). */
   readonly issueLabels: Map<string, string[]>;
   /** Changed paths per `owner/name#number` (lower-cased repo), for a pull request's files. */
@@ -97,6 +100,8 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
     revoked: new Set(),
     comments: [],
     labels: [],
+    hookDeliveries: [],
+    redeliveryRequests: [],
     issueLabels: new Map(),
     pullFiles: new Map(),
     defaultBranch: (fullName) => defaultBranches.get(fullName.toLowerCase()) ?? DEFAULT_BRANCH,

@@ -66,6 +66,22 @@ export interface FakeComment {
   createdAt: number;
 }
 
+/** One attempt GitHub made to deliver a webhook, as `GET /app/hook/deliveries` lists it. */
+export interface FakeHookDelivery {
+  /** The attempt's id: what `POST /app/hook/deliveries/{id}/attempts` takes. */
+  id: number;
+  /** X-GitHub-Delivery: the same for every attempt of one event. */
+  guid: string;
+  /** ISO 8601. */
+  deliveredAt: string;
+  /** What the app's server answered (0: no answer). */
+  statusCode: number;
+  event: string;
+  action?: string;
+  redelivery?: boolean;
+  installationId?: number;
+}
+
 export interface FakeLabelCall {
   repo: string;
   issueNumber: number;
@@ -138,6 +154,13 @@ export interface FakeGitHub {
   expireAll(): void;
   readonly comments: FakeComment[];
   readonly labels: FakeLabelCall[];
+  /**
+   * The app's webhook delivery attempts, in any order (listed newest first). A redelivery
+   * request adds an attempt answered 200, as if the app's server took it.
+   */
+  readonly hookDeliveries: FakeHookDelivery[];
+  /** The attempt ids `POST /app/hook/deliveries/{id}/attempts` was called with. */
+  readonly redeliveryRequests: number[];
   /** Answers the next `times` matching requests with `response`, before any auth check. */
   failNext(match: FailureMatch, response: InjectedResponse, times?: number): void;
   /** Delays every response by `ms` (real time). */

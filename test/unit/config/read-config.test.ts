@@ -34,6 +34,7 @@ describe("readConfig defaults", () => {
       consoleToken: undefined,
       tokenRefreshMarginS: 300,
       deadlineMs: 9000,
+      redeliverIntervalMs: undefined,
     });
   });
 
@@ -61,6 +62,7 @@ describe("readConfig defaults", () => {
       TOKEN_REFRESH_MARGIN_S: "600",
       WEBHOOK_DEADLINE_MS: "50",
       CONSOLE_TOKEN: "sixteen-chars-ok",
+      REDELIVER_INTERVAL: "15m",
     });
     expect(config).toMatchObject({
       port: 0,
@@ -71,6 +73,7 @@ describe("readConfig defaults", () => {
       tokenRefreshMarginS: 600,
       deadlineMs: 50,
       consoleToken: "sixteen-chars-ok",
+      redeliverIntervalMs: 15 * 60_000,
     });
   });
 });
@@ -191,6 +194,9 @@ describe("readConfig rejects a bad value naming its variable", () => {
     ["GITHUB_URL", "github.com"],
     ["WEBHOOK_PROXY_URL", "smee"],
     ["CONSOLE_TOKEN", "fifteen-chars!!"],
+    ["REDELIVER_INTERVAL", "15"],
+    ["REDELIVER_INTERVAL", "30s"],
+    ["REDELIVER_INTERVAL", "often"],
   ])("%s=%s", (variable, bad) => {
     const error = failure({ [variable]: bad });
     expect(error.code).toBe("CONFIG_INVALID");

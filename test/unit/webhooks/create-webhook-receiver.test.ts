@@ -8,6 +8,7 @@ import {
   createMemoryDeliveryRecords,
   type DeliveryRecords,
 } from "../../../src/webhooks/delivery-records.js";
+import { createMemoryAckedFailures } from "../../../src/webhooks/acked-failures.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { createSignedDelivery } from "../../helpers/signed-delivery.js";
@@ -132,6 +133,31 @@ describe("createWebhookReceiver", () => {
     behave(async () => {});
     expect((await send()).status).toBe(200);
     expect(seen).toHaveLength(2);
+  });
+
+  it("notes a failure after a 202 for redeliver, and nothing when it failed in time or completed late", async () => {
+    const ackedFailures = createMemoryAckedFailures();
+    const late = setup({ ackedFailures });
+    const handler = gate();
+    late.behave(() => handler.opened);
+    expect((await late.send()).status).toBe(202);
+    handler.fail(new Error("late failure"));
+    await late.receiver.drain(5000);
+    const noted = await ackedFailures.since(0);
+    expect([...noted.keys()]).toEqual([late.delivery.id]);
+
+    const inTime = setup({ ackedFailures });
+    inTime.behave(async () => {
+      throw new Error("early failure");
+    });
+    expect((await inTime.send()).status).toBe(500);
+    const slowButFine = setup({ ackedFailures });
+    const finishing = gate();
+    slowButFine.behave(() => finishing.opened);
+    expect((await slowButFine.send()).status).toBe(202);
+    finishing.open();
+    await slowButFine.receiver.drain(5000);
+    expect([...(await ackedFailures.since(0)).keys()]).toEqual([late.delivery.id]);
   });
 
   it("answers 503 without running handlers when the records store cannot be reached", async () => {
