@@ -15,7 +15,10 @@ export function describeRedisUrl(url: string): string {
 export interface ConnectRedisOptions {
   url: string;
   logger: Logger;
+  /** How long the first connection (TCP and Redis's first answer) may take. */
   connectTimeoutMs?: number;
+  /** How long one command may wait for its answer: a Redis that hangs must not hang deliveries. */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -27,16 +30,20 @@ export interface ConnectRedisOptions {
 export async function connectRedis(options: ConnectRedisOptions): Promise<Redis> {
   const { Redis } = await import("ioredis");
   const where = describeRedisUrl(options.url);
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5000;
   const redis = new Redis(options.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    connectTimeout: options.connectTimeoutMs ?? 5000,
+    connectTimeout: connectTimeoutMs,
+    commandTimeout: options.commandTimeoutMs ?? 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
   let down = false;
+  let lastError: Error | undefined;
   // Said once per outage, not once per reconnection attempt.
   redis.on("error", (error: Error) => {
+    lastError = error;
     if (down) return;
     down = true;
     options.logger.warn({ redis: where, reason: error.message }, "Redis cannot be reached");
@@ -45,11 +52,22 @@ export async function connectRedis(options: ConnectRedisOptions): Promise<Redis>
     if (down) options.logger.info({ redis: where }, "Redis reachable again");
     down = false;
   });
+  let timer: NodeJS.Timeout | undefined;
+  // connectTimeout covers only the TCP handshake: a server that accepts and never answers
+  // (a stopped Redis, another service on the port) would keep start waiting forever.
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${connectTimeoutMs} ms`)),
+      connectTimeoutMs,
+    );
+  });
   try {
-    await redis.connect();
+    await Promise.race([redis.connect(), silent]);
   } catch (cause) {
     redis.disconnect();
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // "Connection is closed." hides the reason (WRONGPASS, NOAUTH) the error event carried.
+    const generic = cause instanceof Error && /Connection is closed/.test(cause.message);
+    const reason = generic && lastError ? lastError.message : (cause as Error).message;
     throw new HookwrightError(
       "CONFIG_INVALID",
       `REDIS_URL: cannot connect to ${where} (${reason})`,
@@ -58,6 +76,8 @@ export async function connectRedis(options: ConnectRedisOptions): Promise<Redis>
         cause,
       },
     );
+  } finally {
+    clearTimeout(timer);
   }
   return redis;
 }

@@ -1,5 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { connect, createServer } from "node:net";
+import { afterAll, afterEach, beforeAll } from "@jest/globals";
+import type { Redis } from "ioredis";
+import { connectRedis, type ConnectRedisOptions } from "../../src/redis/connect-redis.js";
+import { captureLogs } from "./capture-logs.js";
 
 /** True when a `redis-server` binary is on PATH (`.ci/run` installs one when it is missing). */
 export const hasRedisServer =
@@ -11,6 +15,9 @@ export interface RedisServer {
   /** Stops the server; `start()` brings it back on the same port, empty. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and nothing is answered. */
+  pause(): void;
+  resume(): void;
 }
 
 function freePort(): Promise<number> {
@@ -53,9 +60,54 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = undefined;
     if (!running || running.exitCode !== null) return;
     const exited = new Promise((resolve) => running.once("exit", resolve));
+    running.kill("SIGCONT");
     running.kill("SIGKILL");
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    pause: () => void child?.kill("SIGSTOP"),
+    resume: () => void child?.kill("SIGCONT"),
+  };
+}
+
+/**
+ * One redis-server for a describe block, started before its tests and stopped after, and
+ * connections to it that are closed after each test (a closed jest run needs none open).
+ */
+export function useRedisServer() {
+  let server: RedisServer | undefined;
+  const clients: Redis[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterEach(async () => {
+    for (const redis of clients.splice(0)) {
+      // QUIT fails at once when the server is down; disconnect() then stops reconnecting.
+      await redis.quit().catch(() => undefined);
+      redis.disconnect();
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get server(): RedisServer {
+      if (!server) throw new Error("useRedisServer: the server starts in beforeAll");
+      return server;
+    },
+    async connect(options: Partial<ConnectRedisOptions> = {}): Promise<Redis> {
+      const redis = await connectRedis({
+        url: this.server.url,
+        logger: captureLogs().logger,
+        ...options,
+      });
+      clients.push(redis);
+      return redis;
+    },
+  };
 }

@@ -1,0 +1,27 @@
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `condition` every 20 ms; rejects naming `what` once `ms` have passed. */
+export async function until(ms: number, what: string, condition: () => boolean): Promise<void> {
+  const giveUpAt = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error(`${what} took over ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+/** How `promise` settled, or "pending" if it had not within `ms`. */
+export async function settledWithin(ms: number, promise: Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<"pending">((resolve) => {
+    timer = setTimeout(() => resolve("pending"), ms);
+  });
+  const settled = promise.then(
+    () => "resolved" as const,
+    () => "rejected" as const,
+  );
+  try {
+    return await Promise.race([settled, pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
