@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Logger } from "pino";
 import { createApp } from "../app/create-app.js";
 import type { Config } from "../config/config.js";
 import { withDotenv } from "../config/load-dotenv.js";
@@ -6,9 +7,8 @@ import { readConfig } from "../config/read-config.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
-import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
-import type { Logger } from "pino";
+import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
 import type { CliIo } from "./io.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -33,8 +33,8 @@ async function importConsole() {
 
 /**
  * With REDIS_URL, the token cache, the delivery records and the failures after a 202 are
- * shared by every process on that Redis. The durable delivery queue and `hookwright worker` are not built yet: each
- * receiver still runs its deliveries itself.
+ * shared by every process on that Redis. The durable delivery queue and `hookwright worker`
+ * are not built yet: each receiver still runs its deliveries itself.
  */
 async function openSharedStores(url: string, logger: Logger) {
   const [
