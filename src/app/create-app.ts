@@ -8,6 +8,7 @@ import type { TokenStore } from "../auth/token-store.js";
 import type { Clock } from "../clock.js";
 import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
 import { createLogger } from "../logging/create-logger.js";
+import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
 import { createEventRouter } from "../webhooks/create-event-router.js";
 import {
@@ -99,7 +100,18 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     invalidate: (id) => auth.invalidate(id),
   });
-  const dispatch = observation.dispatch((delivery) => router.dispatch(delivery));
+  const metrics = createMetrics({ inFlight: () => inner.inFlight() });
+  const dispatch = observation.dispatch(async (delivery) => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      await router.dispatch(delivery);
+    } catch (error) {
+      metrics.handled(delivery.name, "failed", seconds());
+      throw error;
+    }
+    metrics.handled(delivery.name, "completed", seconds());
+  });
   const inner = createWebhookReceiver({
     secrets: options.webhookSecrets,
     records: options.deliveryRecords ?? createMemoryDeliveryRecords(),
@@ -117,6 +129,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     webhookPath: options.webhookPath ?? "/api/github/webhooks",
     logger: log,
     readiness,
+    metrics,
   });
   let server: Server | undefined;
   const answering = new Set<ServerResponse>();

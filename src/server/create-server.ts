@@ -7,6 +7,7 @@ import express, {
 import type { Logger } from "pino";
 import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
+import type { Metrics } from "./create-metrics.js";
 import { logRequests } from "./log-requests.js";
 import { readRawBody } from "./read-raw-body.js";
 
@@ -18,6 +19,7 @@ export interface ServerOptions {
   webhookPath: string;
   logger: Logger;
   readiness: () => Readiness;
+  metrics: Metrics;
 }
 
 /** GitHub caps a webhook payload at 25 MB; a longer body is refused while it is being read. */
@@ -28,13 +30,14 @@ function sendError(res: express.Response, error: unknown): void {
 }
 
 // No JSON parser in front of the webhook: the signature covers the raw bytes.
-function webhookRoute(receiver: WebhookReceiver): RequestHandler {
+function webhookRoute(receiver: WebhookReceiver, metrics: Metrics): RequestHandler {
   return async (req, res) => {
     // Logged with the request even when the delivery is refused before it is parsed.
     res.locals.delivery = req.get("x-github-delivery");
     const body = await readRawBody(req, MAX_BODY_BYTES);
     const result = await receiver.receive(req.headers, body);
     if (result.delivery) res.locals.event = result.delivery.name;
+    metrics.answered(result.delivery?.name, result.status);
     // Written directly: res.json's content-type lookup and freshness checks showed in the
     // profile, and this answer never has an ETag or a range.
     const text = JSON.stringify(result.body);
@@ -64,13 +67,17 @@ export function createServer(options: ServerOptions): {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(logRequests(options.logger));
-  app.post(options.webhookPath, webhookRoute(options.receiver));
+  app.post(options.webhookPath, webhookRoute(options.receiver, options.metrics));
   app.all(options.webhookPath, (_req, res) => {
     res.set("allow", "POST");
     sendError(res, new HookwrightError("METHOD_NOT_ALLOWED", "use POST for webhook deliveries"));
   });
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
   app.get("/ping", (_req, res) => void res.type("text/plain").send("PONG"));
+  app.get("/metrics", async (_req, res) => {
+    const { contentType, text } = await options.metrics.render();
+    res.type(contentType).send(text);
+  });
   app.get("/ready", (_req, res) => {
     const state = options.readiness();
     res.status(state === "ready" ? 200 : 503).json({ status: state });

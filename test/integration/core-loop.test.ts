@@ -70,4 +70,24 @@ describe("signed delivery → installation token → plugin comment", () => {
     expect(logs.text()).not.toContain(token);
     expect(logs.text()).not.toContain(SECRET);
   });
+
+  it("counts the delivery and times its handlers at /metrics", async () => {
+    current = setup();
+    const { hookwright } = current;
+    await hookwright.load(greeter, "greeter");
+    const delivery = createSignedDelivery({
+      secret: SECRET,
+      event: "pull_request",
+      rawBody: loadFixture("pull_request.opened.installation"),
+    });
+    await request(hookwright.express)
+      .post("/api/github/webhooks")
+      .set(delivery.headers)
+      .send(delivery.body.toString("utf8"));
+    const { text } = await request(hookwright.express).get("/metrics");
+    expect(text).toContain('hookwright_deliveries_total{event="pull_request",status="200"} 1');
+    expect(text).toContain(
+      'hookwright_handler_duration_seconds_count{event="pull_request",outcome="completed"} 1',
+    );
+  });
 });

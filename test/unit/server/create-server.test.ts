@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import request from "supertest";
+import { createMetrics } from "../../../src/server/create-metrics.js";
 import { createServer, MAX_BODY_BYTES, type Readiness } from "../../../src/server/create-server.js";
 import type { WebhookReceiver } from "../../../src/webhooks/create-webhook-receiver.js";
 import type { Headers } from "../../../src/webhooks/parse-delivery.js";
@@ -26,6 +27,7 @@ function setup() {
     webhookPath: PATH,
     logger: logs.logger,
     readiness: () => readiness,
+    metrics: createMetrics({ inFlight: () => 0 }),
   });
   return {
     ...server,
@@ -138,5 +140,15 @@ describe("createServer", () => {
     await request(app).post(PATH).set("x-github-delivery", "d-1").send("{}");
     const line = logs.records().find((record) => record.msg === "request");
     expect(line).toMatchObject({ method: "POST", path: PATH, delivery: "d-1", event: "issues" });
+  });
+
+  it("counts each webhook answer by event and status, and serves them at /metrics", async () => {
+    const { app, answer } = setup();
+    answer({ status: 500, body: {} });
+    await request(app).post(PATH).set("content-type", "application/json").send("{}");
+    const res = await request(app).get("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toContain('hookwright_deliveries_total{event="issues",status="500"} 1');
   });
 });

@@ -1,0 +1,98 @@
+import type { Registry } from "prom-client";
+
+export type HandlerOutcome = "completed" | "failed";
+
+/** What `GET /metrics` reports: counted as deliveries go by, rendered by prom-client. */
+export interface Metrics {
+  /** The webhook route answered; `event` is undefined when the request was not a verified delivery. */
+  answered(event: string | undefined, status: number): void;
+  /** A delivery's handlers finished, `seconds` after they started. */
+  handled(event: string, outcome: HandlerOutcome, seconds: number): void;
+  /** Prometheus's text format. */
+  render(): Promise<{ contentType: string; text: string }>;
+}
+
+/** Handler times kept while nobody scrapes; past this they are counted as dropped. */
+const MAX_PENDING = 100_000;
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 30, 60, 300];
+
+/**
+ * Counts go into plain maps on the hot path; prom-client (60–100 ms to import) is loaded on
+ * the first scrape, and each scrape moves what was counted since into its metrics. So a
+ * server nobody scrapes never loads it, and none of it is paid at start.
+ */
+export function createMetrics(options: { inFlight: () => number }): Metrics {
+  const answers = new Map<string, number>();
+  let pending: { event: string; outcome: HandlerOutcome; seconds: number }[] = [];
+  let dropped = 0;
+  let registry: Promise<Registry> | undefined;
+
+  async function build(): Promise<Registry> {
+    const client = await import("prom-client");
+    const registers = [new client.Registry()];
+    client.collectDefaultMetrics({ register: registers[0] });
+    new client.Counter({
+      name: "hookwright_deliveries_total",
+      help: "Webhook requests answered, by event (unverified: not a verified delivery) and HTTP status",
+      labelNames: ["event", "status"],
+      registers,
+      collect() {
+        for (const [key, count] of answers) {
+          const [event = "", status = ""] = key.split("\n");
+          this.inc({ event, status }, count);
+        }
+        answers.clear();
+      },
+    });
+    new client.Histogram({
+      name: "hookwright_handler_duration_seconds",
+      help: "Time from a delivery's handlers starting to all of them finishing, by event and outcome",
+      labelNames: ["event", "outcome"],
+      buckets: DURATION_BUCKETS,
+      registers,
+      collect() {
+        for (const { event, outcome, seconds } of pending)
+          this.observe({ event, outcome }, seconds);
+        pending = [];
+      },
+    });
+    new client.Counter({
+      name: "hookwright_handler_durations_dropped_total",
+      help: `Handler times not kept because more than ${MAX_PENDING} waited for a scrape`,
+      registers,
+      collect() {
+        this.inc(dropped);
+        dropped = 0;
+      },
+    });
+    new client.Gauge({
+      name: "hookwright_deliveries_in_flight",
+      help: "Deliveries whose handlers are running now",
+      registers,
+      collect() {
+        this.set(options.inFlight());
+      },
+    });
+    return registers[0]!;
+  }
+
+  return {
+    answered(event, status) {
+      const key = `${event ?? "unverified"}\n${status}`;
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    },
+    handled(event, outcome, seconds) {
+      if (pending.length >= MAX_PENDING) dropped += 1;
+      else pending.push({ event, outcome, seconds });
+    },
+    async render() {
+      // A failed import is tried again on the next scrape.
+      registry ??= build().catch((error: unknown) => {
+        registry = undefined;
+        throw error;
+      });
+      const ready = await registry;
+      return { contentType: ready.contentType, text: await ready.metrics() };
+    },
+  };
+}
