@@ -101,17 +101,9 @@ export function createApp(options: CreateAppOptions): Hookwright {
     invalidate: (id) => auth.invalidate(id),
   });
   const metrics = createMetrics({ inFlight: () => inner.inFlight() });
-  const dispatch = observation.dispatch(async (delivery) => {
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    try {
-      await router.dispatch(delivery);
-    } catch (error) {
-      metrics.handled(delivery.name, "failed", seconds());
-      throw error;
-    }
-    metrics.handled(delivery.name, "completed", seconds());
-  });
+  const dispatch = observation.dispatch(
+    metrics.timed((delivery: Delivery) => router.dispatch(delivery)),
+  );
   const inner = createWebhookReceiver({
     secrets: options.webhookSecrets,
     records: options.deliveryRecords ?? createMemoryDeliveryRecords(),

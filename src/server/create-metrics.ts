@@ -8,6 +8,8 @@ export interface Metrics {
   answered(event: string | undefined, status: number): void;
   /** A delivery's handlers finished, `seconds` after they started. */
   handled(event: string, outcome: HandlerOutcome, seconds: number): void;
+  /** `dispatch`, reporting each delivery's handler time and outcome to `handled`. */
+  timed<T extends { name: string }>(dispatch: (delivery: T) => Promise<void>): typeof dispatch;
   /** Prometheus's text format. */
   render(): Promise<{ contentType: string; text: string }>;
 }
@@ -76,14 +78,29 @@ export function createMetrics(options: { inFlight: () => number }): Metrics {
     return registers[0]!;
   }
 
+  const handled: Metrics["handled"] = (event, outcome, seconds) => {
+    if (pending.length >= MAX_PENDING) dropped += 1;
+    else pending.push({ event, outcome, seconds });
+  };
+
   return {
     answered(event, status) {
       const key = `${event ?? "unverified"}\n${status}`;
       answers.set(key, (answers.get(key) ?? 0) + 1);
     },
-    handled(event, outcome, seconds) {
-      if (pending.length >= MAX_PENDING) dropped += 1;
-      else pending.push({ event, outcome, seconds });
+    handled,
+    timed(dispatch) {
+      return async (delivery) => {
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
+        try {
+          await dispatch(delivery);
+        } catch (error) {
+          handled(delivery.name, "failed", seconds());
+          throw error;
+        }
+        handled(delivery.name, "completed", seconds());
+      };
     },
     async render() {
       // A failed import is tried again on the next scrape.

@@ -45,11 +45,12 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       );
     const settled = outcome.then(async (result) => {
       try {
-        await options.records.finish(delivery.id, result);
-        // GitHub saw a 202 and counts this delivered: only this record says it failed.
+        // GitHub saw a 202 and counts this delivered: only this note says it failed, so it
+        // is written first, whatever happens to the record after it.
         if (result === "failed" && answer.acknowledged) {
           await options.ackedFailures?.add(delivery.id, Date.now());
         }
+        await options.records.finish(delivery.id, result);
       } catch (error) {
         options.logger.error(
           { err: error, delivery: delivery.id },

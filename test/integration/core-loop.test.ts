@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import request from "supertest";
-import { createApp } from "../../src/index.js";
+import { createApp, type Hookwright } from "../../src/index.js";
 import greeter from "../../plugins/greeter/index.js";
 import { captureLogs } from "../helpers/capture-logs.js";
 import { createFakeGitHub } from "../helpers/fake-github/index.js";
@@ -33,6 +33,21 @@ function setup() {
   return { github, logs, hookwright };
 }
 
+function pullRequestOpened() {
+  return createSignedDelivery({
+    secret: SECRET,
+    event: "pull_request",
+    rawBody: loadFixture("pull_request.opened.installation"),
+  });
+}
+
+function send(hookwright: Hookwright, delivery: ReturnType<typeof pullRequestOpened>) {
+  return request(hookwright.express)
+    .post("/api/github/webhooks")
+    .set(delivery.headers)
+    .send(delivery.body.toString("utf8"));
+}
+
 describe("signed delivery → installation token → plugin comment", () => {
   let current: ReturnType<typeof setup> | undefined;
   afterEach(async () => {
@@ -43,15 +58,8 @@ describe("signed delivery → installation token → plugin comment", () => {
     current = setup();
     const { github, hookwright, logs } = current;
     await hookwright.load(greeter, "greeter");
-    const delivery = createSignedDelivery({
-      secret: SECRET,
-      event: "pull_request",
-      rawBody: loadFixture("pull_request.opened.installation"),
-    });
-    const first = await request(hookwright.express)
-      .post("/api/github/webhooks")
-      .set(delivery.headers)
-      .send(delivery.body.toString("utf8"));
+    const delivery = pullRequestOpened();
+    const first = await send(hookwright, delivery);
     expect(first.status).toBe(200);
     expect(github.comments).toHaveLength(1);
     expect(github.comments[0]).toMatchObject({ repo: "Codertocat/Hello-World", installationId: 1 });
@@ -59,10 +67,7 @@ describe("signed delivery → installation token → plugin comment", () => {
     expect(post.auth.kind).toBe("token");
     expect(post.headers["x-github-delivery"]).toBe(delivery.id);
 
-    const again = await request(hookwright.express)
-      .post("/api/github/webhooks")
-      .set(delivery.headers)
-      .send(delivery.body.toString("utf8"));
+    const again = await send(hookwright, delivery);
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ status: "duplicate" });
     expect(github.comments).toHaveLength(1);
@@ -75,15 +80,7 @@ describe("signed delivery → installation token → plugin comment", () => {
     current = setup();
     const { hookwright } = current;
     await hookwright.load(greeter, "greeter");
-    const delivery = createSignedDelivery({
-      secret: SECRET,
-      event: "pull_request",
-      rawBody: loadFixture("pull_request.opened.installation"),
-    });
-    await request(hookwright.express)
-      .post("/api/github/webhooks")
-      .set(delivery.headers)
-      .send(delivery.body.toString("utf8"));
+    await send(hookwright, pullRequestOpened());
     const { text } = await request(hookwright.express).get("/metrics");
     expect(text).toContain('hookwright_deliveries_total{event="pull_request",status="200"} 1');
     expect(text).toContain(

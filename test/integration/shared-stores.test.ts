@@ -1,29 +1,26 @@
 import { createPrivateKey } from "node:crypto";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it } from "@jest/globals";
 import type { Redis } from "ioredis";
 import request from "supertest";
 import greeter from "../../plugins/greeter/index.js";
-import { connectRedis } from "../../src/redis/connect-redis.js";
 import { createRedisDeliveryRecords } from "../../src/redis/redis-delivery-records.js";
 import { createRedisTokenStore } from "../../src/redis/redis-token-store.js";
 import { createApp, type Hookwright } from "../../src/index.js";
 import { captureLogs } from "../helpers/capture-logs.js";
 import { createFakeGitHub } from "../helpers/fake-github/index.js";
 import { testKeys } from "../helpers/keys.js";
-import { hasRedisServer, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { hasRedisServer, useRedisServer } from "../helpers/redis-server.js";
 import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
 
 const SECRET = "shared-stores-secret";
 const APP_ID = 4242;
 const describeRedis = hasRedisServer ? describe : describe.skip;
 
-let server: RedisServer;
-const connections: Redis[] = [];
 const apps: Hookwright[] = [];
 let namespace = 0;
 
 /** Two receivers, as two processes would be: each its own Redis connection, one fake GitHub. */
-async function setup() {
+async function setup(connect: () => Promise<Redis>) {
   namespace += 1;
   const github = createFakeGitHub({
     appId: APP_ID,
@@ -34,8 +31,7 @@ async function setup() {
   });
   const logs = captureLogs();
   const receiver = async () => {
-    const redis = await connectRedis({ url: server.url, logger: logs.logger });
-    connections.push(redis);
+    const redis = await connect();
     const app = createApp({
       appId: String(APP_ID),
       privateKey: createPrivateKey(testKeys().privateKeyPem),
@@ -76,19 +72,13 @@ function send(app: Hookwright, delivery: ReturnType<typeof pullRequestOpened>) {
 }
 
 describeRedis("two receivers sharing REDIS_URL", () => {
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
+  const redisServer = useRedisServer();
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close(100)));
-    await Promise.all(connections.splice(0).map((redis) => redis.quit().catch(() => undefined)));
-  });
-  afterAll(async () => {
-    await server.stop();
   });
 
   it("runs a delivery once and exchanges one token for both", async () => {
-    const { github, a, b } = await setup();
+    const { github, a, b } = await setup(() => redisServer.connect());
     const first = pullRequestOpened();
     expect((await send(a, first)).status).toBe(200);
     const again = await send(b, first);
@@ -102,11 +92,11 @@ describeRedis("two receivers sharing REDIS_URL", () => {
   });
 
   it("answers 503 and reports unready while Redis is down, then recovers", async () => {
-    const { github, a } = await setup();
+    const { github, a } = await setup(() => redisServer.connect());
     const listening = await a.listen(0, "127.0.0.1");
     const ready = `http://127.0.0.1:${(listening.address() as { port: number }).port}/ready`;
     expect((await fetch(ready)).status).toBe(200);
-    await server.stop();
+    await redisServer.server.stop();
     const refused = await send(a, pullRequestOpened());
     expect(refused.status).toBe(503);
     expect(refused.body.error.code).toBe("SERVICE_UNAVAILABLE");
@@ -115,7 +105,7 @@ describeRedis("two receivers sharing REDIS_URL", () => {
     expect(await unready.json()).toEqual({ status: "unavailable" });
     expect(github.comments).toHaveLength(0);
 
-    await server.start();
+    await redisServer.server.start();
     const giveUpAt = Date.now() + 10_000;
     while ((await fetch(ready)).status !== 200) {
       if (Date.now() > giveUpAt) throw new Error("never ready again after Redis came back");

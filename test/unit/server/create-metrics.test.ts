@@ -50,4 +50,21 @@ describe("createMetrics", () => {
     expect(text).toContain("process_cpu_user_seconds_total");
     expect(contentType).toMatch(/^text\/plain/);
   });
+
+  it("times a dispatch and records its outcome, passing a failure on", async () => {
+    const metrics = createMetrics({ inFlight: () => 0 });
+    await metrics.timed(async () => {})({ name: "issues" });
+    const failing = metrics.timed(async () => {
+      throw new Error("handler broke");
+    });
+    await expect(failing({ name: "issues" })).rejects.toThrow("handler broke");
+    const { text } = await metrics.render();
+    const count = (outcome: string) =>
+      sample(
+        text,
+        `hookwright_handler_duration_seconds_count{event="issues",outcome="${outcome}"}`,
+      );
+    expect(count("completed")).toBe(1);
+    expect(count("failed")).toBe(1);
+  });
 });
