@@ -10,7 +10,7 @@ import { createClientFactory, type ClientFactory } from "../github/create-client
 import { createLogger } from "../logging/create-logger.js";
 import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
-import { createEventRouter } from "../webhooks/create-event-router.js";
+import { createEventRouter } from "./create-event-router.js";
 import {
   createWebhookReceiver,
   type WebhookReceiver,

@@ -5,7 +5,7 @@ import { HookwrightError } from "../errors.js";
 import type { SandboxChange } from "../sandbox/describe-changes.js";
 import type { Setup } from "../setup/create-setup.js";
 import { registerHandler, setupPageHandler } from "../setup/setup-routes.js";
-import { createSignedDelivery } from "../testing/signed-delivery.js";
+import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { requireConsoleToken } from "./console-auth.js";
 import { serveConsolePage } from "./console-page.js";

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
-import { createFakeGitHub } from "../testing/fake-github/index.js";
-import type { FakeGitHub } from "../testing/fake-github/types.js";
+import { createFakeGitHub } from "../fake-github/index.js";
+import type { FakeGitHub } from "../fake-github/types.js";
 import { describeChanges, type SandboxChange } from "./describe-changes.js";
 
 /** The one simulated installation and repository; the repository is the fixtures' own. */

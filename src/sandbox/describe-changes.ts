@@ -1,4 +1,4 @@
-import type { RecordedCall } from "../testing/fake-github/types.js";
+import type { RecordedCall } from "../fake-github/types.js";
 
 /** Something a delivery's handlers changed on the simulated GitHub. */
 export type SandboxChange =

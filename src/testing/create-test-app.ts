@@ -3,11 +3,11 @@ import type { Logger } from "pino";
 import type { DeliveryError, Plugin } from "../app/app.js";
 import { createApp, type Hookwright } from "../app/create-app.js";
 import type { Clock } from "../clock.js";
-import { createFakeGitHub } from "./fake-github/index.js";
-import type { FakeGitHub, FakeInstallationInput } from "./fake-github/types.js";
-import { readFixture } from "./fixtures.js";
+import { createFakeGitHub } from "../fake-github/index.js";
+import type { FakeGitHub, FakeInstallationInput } from "../fake-github/types.js";
+import { readFixture } from "../fake-github/fixtures.js";
 import { createMemoryLogger } from "./memory-logger.js";
-import { createSignedDelivery } from "./signed-delivery.js";
+import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 
 export interface TestAppOptions {
   /** The installation deliveries come from when their payload names none. Default 1. */

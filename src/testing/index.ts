@@ -1,16 +1,16 @@
-export { createFakeGitHub } from "./fake-github/index.js";
-export type * from "./fake-github/types.js";
+export { createFakeGitHub } from "../fake-github/index.js";
+export type * from "../fake-github/types.js";
 export { createManualClock, type ManualClock } from "./manual-clock.js";
 export {
   createSignedDelivery,
   signBody,
   type SignedDelivery,
   type SignedDeliveryOptions,
-} from "./signed-delivery.js";
+} from "../fake-github/signed-delivery.js";
 export {
   createTestApp,
   type ReceiveResult,
   type TestApp,
   type TestAppOptions,
 } from "./create-test-app.js";
-export { fixturesDir, loadFixture, readFixture } from "./fixtures.js";
+export { fixturesDir, loadFixture, readFixture } from "../fake-github/fixtures.js";

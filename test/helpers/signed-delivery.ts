@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export * from "../../src/testing/signed-delivery.js";
+export * from "../../src/fake-github/signed-delivery.js";
 
 const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/webhooks/", import.meta.url));
 

@@ -11,7 +11,7 @@ import { createTokenClientFactory } from "../../github/create-token-client-facto
 import { createLogger } from "../../logging/create-logger.js";
 import { findPlugins } from "../../plugin-loader/find-plugins.js";
 import { importPlugin } from "../../plugin-loader/import-plugin.js";
-import { createEventRouter } from "../../webhooks/create-event-router.js";
+import { createEventRouter } from "../../app/create-event-router.js";
 import type { CliIo } from "../io.js";
 import {
   createAppSetup,

@@ -1,1 +1,1 @@
-export * from "../../../src/testing/fake-github/index.js";
+export * from "../../../src/fake-github/index.js";

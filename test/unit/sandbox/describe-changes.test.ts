@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { describeChanges } from "../../../src/sandbox/describe-changes.js";
-import type { RecordedCall } from "../../../src/testing/fake-github/types.js";
+import type { RecordedCall } from "../../../src/fake-github/types.js";
 
 function call(fields: Partial<RecordedCall>): RecordedCall {
   return {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "@jest/globals";
 import { createFakeGitHub } from "hookwright/testing";
 import { createPrivateKey } from "node:crypto";
-import { createAppAuth } from "../../../../src/auth/create-app-auth.js";
-import { createClientFactory } from "../../../../src/github/create-client-factory.js";
-import { captureLogs } from "../../../helpers/capture-logs.js";
-import { testKeys } from "../../../helpers/keys.js";
+import { createAppAuth } from "../../../src/auth/create-app-auth.js";
+import { createClientFactory } from "../../../src/github/create-client-factory.js";
+import { captureLogs } from "../../helpers/capture-logs.js";
+import { testKeys } from "../../helpers/keys.js";
 
 function setup() {
   const github = createFakeGitHub({

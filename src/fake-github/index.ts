@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { systemClock } from "../../clock.js";
+import { systemClock } from "../clock.js";
 import { expectCall, expectNoCall, findCalls, writes } from "./assertions.js";
 import { readCredentials, toCallAuth } from "./auth.js";
 import { dispatch } from "./dispatch.js";

@@ -5,8 +5,8 @@ import {
   findCalls,
   matchesPartial,
   writes,
-} from "../../../../src/testing/fake-github/assertions.js";
-import type { RecordedCall } from "../../../../src/testing/fake-github/types.js";
+} from "../../../src/fake-github/assertions.js";
+import type { RecordedCall } from "../../../src/fake-github/types.js";
 
 function call(method: string, path: string, body?: unknown): RecordedCall {
   return { method, path, body, status: 200, headers: {}, auth: { kind: "token" } };

@@ -1,12 +1,12 @@
 import { createEventHandler } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
-import type { App, DeliveryError } from "../app/app.js";
+import type { App, DeliveryError } from "./app.js";
 import { createConfigCache, type ConfigCache } from "../context/config-cache.js";
 import { Context } from "../context/context.js";
 import type { ClientFactory } from "../github/create-client-factory.js";
 import type { Octokit } from "../github/octokit.js";
-import type { Delivery } from "./parse-delivery.js";
+import type { Delivery } from "../webhooks/parse-delivery.js";
 
 /** Runs every plugin's handlers for a delivery, and gives each plugin its `App`. */
 export interface EventRouter {

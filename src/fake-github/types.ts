@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import type { Clock } from "../../clock.js";
+import type { Clock } from "../clock.js";
 
 export type Permissions = Record<string, string>;
 

@@ -8,7 +8,7 @@ import {
   createClientFactory,
   type ClientFactory,
 } from "../../../src/github/create-client-factory.js";
-import { createEventRouter } from "../../../src/webhooks/create-event-router.js";
+import { createEventRouter } from "../../../src/app/create-event-router.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
