@@ -15,6 +15,9 @@ export const ERROR_CODES = {
   INVALID_PAYLOAD: "the signed body is not a JSON object",
   HANDLER_FAILED: "a plugin's handler failed; details are in the log",
   SERVICE_UNAVAILABLE: "the server cannot accept the delivery safely right now",
+  DELIVERY_IN_PROGRESS:
+    "another process holds this delivery's lease; GitHub is told it failed so it can be redelivered once that run ends or its lease lapses",
+  QUEUE_FULL: "the delivery queue holds QUEUE_MAX_WAITING deliveries already",
   INTERNAL: "an unexpected failure; details are in the log",
   APP_JWT_REJECTED: "GitHub rejected the app's JWT (wrong APP_ID or key, or clock skew)",
   INSTALLATION_NOT_FOUND: "the app is not installed there",
@@ -76,6 +79,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   INVALID_PAYLOAD: 400,
   HANDLER_FAILED: 500,
   SERVICE_UNAVAILABLE: 503,
+  DELIVERY_IN_PROGRESS: 503,
+  QUEUE_FULL: 503,
   UNAUTHORIZED: 401,
   INVALID_REQUEST: 400,
   SETUP_STATE_INVALID: 400,

@@ -14,11 +14,13 @@ const { createLogger } = await import(new URL("logging/create-logger.js", dist).
 const env = process.env;
 const secrets = [env.WEBHOOK_SECRET];
 const app = createApp({
-  appId: env.APP_ID,
-  privateKey: createPrivateKey(env.PRIVATE_KEY),
-  webhookSecrets: secrets,
-  apiUrl: env.GITHUB_API_URL,
-  logger: createLogger({ level: "warn", format: "json", secrets }),
+  credentials: {
+    appId: env.APP_ID,
+    privateKey: createPrivateKey(env.PRIVATE_KEY),
+    webhookSecrets: secrets,
+  },
+  github: { apiUrl: env.GITHUB_API_URL },
+  dependencies: { logger: createLogger({ level: "warn", format: "json", secrets }) },
 });
 await app.load((await import(pathToFileURL(env.BENCH_PLUGIN).href)).default, "bench");
 

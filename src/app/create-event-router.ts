@@ -6,6 +6,8 @@ import { createConfigCache, type ConfigCache } from "../context/config-cache.js"
 import { Context } from "../context/context.js";
 import type { ClientFactory } from "../github/create-client-factory.js";
 import type { Octokit } from "../github/octokit.js";
+import type { DeliveryEvents } from "../events/delivery-events.js";
+import { describeDelivery } from "../webhooks/describe-delivery.js";
 import type { Delivery } from "../webhooks/parse-delivery.js";
 
 /** Runs every plugin's handlers for a delivery, and gives each plugin its `App`. */
@@ -21,6 +23,8 @@ export interface EventRouterOptions {
   invalidate?: (installationId: number) => Promise<void>;
   /** `context.config()`'s cache; one per router by default. */
   configCache?: ConfigCache;
+  /** Told when each plugin's handler starts and ends. */
+  events?: DeliveryEvents;
 }
 
 interface Shared {
@@ -70,20 +74,6 @@ function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: () =
   if (dropped > 0) log().debug({ dropped }, "configuration cache entries dropped after a push");
 }
 
-function describe(delivery: Delivery) {
-  const payload = delivery.payload as {
-    action?: unknown;
-    installation?: { id?: unknown };
-    repository?: { full_name?: unknown };
-  };
-  const action = typeof payload.action === "string" ? payload.action : undefined;
-  const installation =
-    typeof payload.installation?.id === "number" ? payload.installation.id : undefined;
-  const repo =
-    typeof payload.repository?.full_name === "string" ? payload.repository.full_name : undefined;
-  return { event: action ? `${delivery.name}.${action}` : delivery.name, installation, repo };
-}
-
 export function createEventRouter(options: EventRouterOptions): EventRouter {
   const shared = new WeakMap<object, Shared>();
   const configs = options.configCache ?? createConfigCache();
@@ -111,9 +101,14 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       let child: Logger | undefined;
       const pluginLog = () => (child ??= log().child({ plugin }));
       const context = new Context({ event: event as never, octokit, log: pluginLog, config });
+      const events = options.events?.wants("plugin") ? options.events : undefined;
+      const id = event.id;
+      events?.emit({ type: "plugin", id, plugin, outcome: "started" });
       try {
         await handler(context as never);
+        events?.emit({ type: "plugin", id, plugin, outcome: "completed" });
       } catch (error) {
+        events?.emit({ type: "plugin", id, plugin, outcome: "failed" });
         pluginLog().error({ err: error }, "handler failed");
         // The library tags each failure with Object.assign(error, { event }), which throws on
         // `throw undefined` and would settle the delivery before the other handlers finish.
@@ -149,7 +144,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       return app as unknown as App;
     },
     async dispatch(delivery) {
-      const { event, installation, repo } = describe(delivery);
+      const { event, installation, repo } = describeDelivery(delivery);
       let deliveryLog: Logger | undefined;
       const log = () =>
         (deliveryLog ??= options.logger.child({

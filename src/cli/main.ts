@@ -2,9 +2,11 @@ import { Command, CommanderError } from "commander";
 import { describeFailure, exitCodeFor } from "./exit-code.js";
 import { addGitCredentialCommand } from "./commands/git-credential.js";
 import { addInstallationsCommand } from "./commands/installations.js";
+import { addJobsCommand } from "./commands/jobs.js";
 import { addReceiveCommand } from "./commands/receive.js";
 import { addRedeliverCommand } from "./commands/redeliver.js";
 import { addTokenCommand } from "./commands/token.js";
+import { addWorkerCommand } from "./commands/worker.js";
 import { processIo, type CliIo } from "./io.js";
 import { runCommand } from "./run-command.js";
 
@@ -27,6 +29,8 @@ export function createProgram(io: CliIo): Command {
   addTokenCommand(program, io);
   addGitCredentialCommand(program, io);
   addRedeliverCommand(program, io);
+  addWorkerCommand(program, io);
+  addJobsCommand(program, io);
   return program;
 }
 

@@ -1,24 +1,19 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Logger } from "pino";
-import { createApp } from "../app/create-app.js";
+import type { Hookwright, Stores } from "../app/create-app.js";
 import type { Config } from "../config/config.js";
 import { withDotenv } from "../config/load-dotenv.js";
 import { readConfig } from "../config/read-config.js";
+import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
-import { findPlugins } from "../plugin-loader/find-plugins.js";
-import { importPlugin } from "../plugin-loader/import-plugin.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
-import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
+import { createFileJournal } from "../webhooks/file-journal.js";
+import { buildApp, findPluginRefs, loadPlugins } from "./build-app.js";
 import type { CliIo } from "./io.js";
+import { openSharedStores } from "./shared-stores.js";
+import { startQueueRuntime, type QueueRuntime } from "./start-queue.js";
 
-const TYPESCRIPT = /\.[cm]?ts$/;
-const DRAIN_MS = 8000;
-
-/** Node cannot import .ts by itself; tsx's loader is registered only when a plugin needs it. */
-async function registerTypeScript(): Promise<void> {
-  const { register } = await import("tsx/esm/api");
-  register();
-}
+type Stop = () => unknown;
 
 // The sandbox (a whole simulated GitHub), the console, app registration and the smee tunnel
 // are each loaded only in the mode that uses them: together they were most of the start time.
@@ -31,44 +26,49 @@ async function importConsole() {
   return { ...page, ...log, ...samples };
 }
 
-/**
- * With REDIS_URL, the token cache, the delivery records and the failures after a 202 are
- * shared by every process on that Redis. The durable delivery queue and `hookwright worker`
- * are not built yet: each receiver still runs its deliveries itself.
- */
-async function openSharedStores(url: string, logger: Logger) {
-  const [
-    { connectRedis },
-    { createRedisTokenStore },
-    { createRedisDeliveryRecords },
-    { createRedisAckedFailures },
-  ] = await Promise.all([
-    import("../redis/connect-redis.js"),
-    import("../redis/redis-token-store.js"),
-    import("../redis/redis-delivery-records.js"),
-    import("../redis/redis-acked-failures.js"),
-  ]);
-  const redis = await connectRedis({ url, logger });
-  logger.info("token cache and delivery records shared through REDIS_URL");
-  return {
-    stores: {
-      tokenStore: createRedisTokenStore({ redis, logger }),
-      deliveryRecords: createRedisDeliveryRecords({ redis }),
-      ackedFailures: createRedisAckedFailures({ redis }),
-      storesReady: () => redis.status === "ready",
-    },
-    close: () =>
-      redis.quit().then(
-        () => undefined,
-        () => redis.disconnect(),
-      ),
-  };
-}
-
 /** A host to reach this server from the same machine. */
 function localHost(host: string | undefined): string {
   if (host === undefined || host === "0.0.0.0" || host === "::") return "127.0.0.1";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/**
+ * Where deliveries are kept across processes: Redis and its queue with REDIS_URL, else this
+ * process's memory plus the journal in DATA_DIR for what a drain hands back.
+ */
+export async function startStores(
+  config: Config,
+  io: CliIo,
+  logger: Logger,
+  events: DeliveryEvents,
+) {
+  if (!config.redisUrl) {
+    const journal = createFileJournal({ dir: resolve(io.cwd, config.delivery.dataDir) });
+    return {
+      stores: { ackedFailures: journal } as Stores,
+      queue: undefined,
+      stop: () => undefined,
+    };
+  }
+  const shared = await openSharedStores(config.redisUrl, config.delivery, logger);
+  if (!config.delivery.queue) {
+    logger.info(
+      "DELIVERY_QUEUE=off: deliveries run inline; tokens and records shared through REDIS_URL",
+    );
+    return { stores: shared.stores, queue: undefined, stop: () => shared.close() };
+  }
+  const queue = await startQueueRuntime({
+    url: config.redisUrl,
+    redis: shared.redis,
+    delivery: config.delivery,
+    logger,
+    events,
+  });
+  logger.info(
+    { workers: config.delivery.workers, concurrency: config.delivery.workerConcurrency },
+    "deliveries queued through REDIS_URL (BullMQ); token cache and delivery records shared",
+  );
+  return { stores: shared.stores, queue, stop: () => shared.close() };
 }
 
 /**
@@ -94,64 +94,26 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     const { appId, privateKey } = config.app;
     logger.info({ appId, keyFingerprint: privateKey.fingerprint }, "private key loaded");
   }
-  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
-  if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
-  const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
-  const consoleKit = consoleOn ? await importConsole() : undefined;
-  const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
-  const shared = config.redisUrl ? await openSharedStores(config.redisUrl, logger) : undefined;
-  const ackedFailures = shared?.stores.ackedFailures ?? createMemoryAckedFailures();
-  const hookwright = createApp({
-    appId: config.app?.appId ?? sandbox!.appId,
-    privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
-    webhookSecrets: secrets,
-    apiUrl: sandbox?.apiUrl ?? config.apiUrl,
-    webhookPath: config.webhookPath,
-    deadlineMs: config.deadlineMs,
-    tokenRefreshMarginS: config.tokenRefreshMarginS,
+  // Undone in reverse: what serves requests first, then the drain, then the stores.
+  const serving: Stop[] = [];
+  const refs = await findPluginRefs(config, names, io);
+  const events = createDeliveryEvents();
+  const stored = await startStores(config, io, logger, events);
+  const hookwright = buildApp(config, io, {
     logger,
-    cwd: io.cwd,
-    observer: deliveryLog,
-    ...shared?.stores,
-    ackedFailures,
+    events,
+    secrets,
+    sandbox,
+    stores: stored.stores,
+    scheduler: stored.queue?.scheduler,
   });
-  const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
-  const deliveryConsole =
-    consoleKit &&
-    deliveryLog &&
-    consoleKit.createConsole({
-      log: deliveryLog,
-      receiver: hookwright.receiver,
-      secret: secrets[0]!,
-      token: config.consoleToken,
-      fixturesDir: consoleKit.findFixturesDir(io.cwd),
-      logger,
-      webUrl: config.webUrl,
-      webhookProxyUrl: config.webhookProxyUrl,
-      sandbox,
-      // Registering writes .env: offered only while there is no app to overwrite.
-      setup: createSetup
-        ? createSetup({
-            webUrl: config.webUrl,
-            apiUrl: config.apiUrl,
-            appYmlPath: join(io.cwd, "app.yml"),
-            envPath: join(io.cwd, ".env"),
-            webhookProxyUrl: config.webhookProxyUrl,
-          })
-        : undefined,
-    });
-  // Mounted before the plugins' routers, so the console keeps `/`.
-  if (deliveryConsole) hookwright.getRouter("/").use(deliveryConsole.router);
-  for (const ref of refs) {
-    await hookwright.load(await importPlugin(ref, (specifier) => import(specifier)), ref.name);
-  }
-  logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
-  if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
+  const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets);
+  await loadPlugins(hookwright, refs, logger);
+  await stored.queue?.start(hookwright, config.delivery.workers);
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
   const server = await hookwright.listen(config.port, host);
-  const port = (server.address() as { port: number }).port;
-  const base = `http://${localHost(host)}:${port}`;
+  const base = `http://${localHost(host)}:${(server.address() as { port: number }).port}`;
   if (sandbox) {
     logger.info(
       { console: `${base}/`, sandbox: true },
@@ -160,36 +122,105 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   } else if (deliveryConsole) {
     logger.info({ console: `${base}/` }, `delivery console at ${base}/ (needs CONSOLE_TOKEN)`);
   }
-  const redelivery =
-    config.redeliverIntervalMs === undefined
-      ? undefined
-      : (await import("../redeliver/schedule-redelivery.js")).scheduleRedelivery({
-          octokit: () => hookwright.clients.forApp(),
-          intervalMs: config.redeliverIntervalMs,
-          logger,
-          ackedFailures,
-        });
-  const tunnel =
-    !sandbox && config.webhookProxyUrl
-      ? (await import("../tunnel/create-tunnel.js")).createTunnel({
-          source: config.webhookProxyUrl,
-          target: `${base}${config.webhookPath}`,
-          logger,
+  serving.push(() => deliveryConsole?.close());
+  serving.push(await startRedelivery(config, hookwright, stored.stores, logger));
+  serving.push(await startTunnel(config, sandbox, `${base}${config.webhookPath}`, logger));
+  await new Promise<void>((done) => io.onShutdown(done));
+  logger.info("shutting down: finishing deliveries in flight");
+  for (const stop of serving.reverse()) await stop();
+  await drain(hookwright, stored.queue, config.delivery.drainMs, logger);
+  await stored.stop();
+}
+
+/** Lets running deliveries end within `drainMs`; hands the rest back (queue, or the journal). */
+export async function drain(
+  hookwright: Hookwright,
+  queue: QueueRuntime | undefined,
+  drainMs: number,
+  logger: Logger,
+) {
+  const complete = await hookwright.close(drainMs);
+  await queue?.stop(drainMs);
+  if (!complete) logger.warn("deliveries still running at the end of the drain were handed back");
+}
+
+async function startConsole(
+  config: Config,
+  io: CliIo,
+  hookwright: Hookwright,
+  sandbox: Sandbox | undefined,
+  logger: Logger,
+  secrets: readonly string[],
+) {
+  if (sandbox === undefined && config.consoleToken === undefined) return undefined;
+  const kit = await importConsole();
+  const log = kit.createDeliveryLog({ scrub: createScrubber(secrets) });
+  log.attach(hookwright.events);
+  const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
+  const deliveryConsole = kit.createConsole({
+    log,
+    receiver: hookwright.receiver,
+    secret: secrets[0]!,
+    token: config.consoleToken,
+    fixturesDir: kit.findFixturesDir(io.cwd),
+    logger,
+    webUrl: config.webUrl,
+    webhookProxyUrl: config.webhookProxyUrl,
+    sandbox,
+    // Registering writes .env: offered only while there is no app to overwrite.
+    setup: createSetup
+      ? createSetup({
+          webUrl: config.webUrl,
+          apiUrl: config.apiUrl,
+          appYmlPath: join(io.cwd, "app.yml"),
+          envPath: join(io.cwd, ".env"),
+          webhookProxyUrl: config.webhookProxyUrl,
         })
-      : undefined;
-  tunnel?.start().catch((error: unknown) => logger.warn({ err: error }, "tunnel did not open"));
-  await new Promise<void>((resolve) => {
-    io.onShutdown(() => {
-      logger.info("shutting down: finishing deliveries in flight");
-      redelivery?.stop();
-      deliveryConsole?.close();
-      void Promise.resolve(tunnel?.stop())
-        .then(() => hookwright.close(DRAIN_MS))
-        .then(async (drained) => {
-          if (!drained) logger.warn("deliveries still running at shutdown were abandoned");
-          await shared?.close();
-          resolve();
-        });
-    });
+      : undefined,
   });
+  // Mounted before the plugins' routers, so the console keeps `/`.
+  hookwright.getRouter("/").use(deliveryConsole.router);
+  return deliveryConsole;
+}
+
+/**
+ * REDELIVER_INTERVAL asks GitHub again on a timer. Without it, a journal left by the last
+ * drain is still acted on once at start, so a deploy never strands a delivery.
+ */
+async function startRedelivery(
+  config: Config,
+  hookwright: Hookwright,
+  stores: Stores,
+  logger: Logger,
+): Promise<Stop> {
+  const journalled = async () =>
+    !config.redisUrl && ((await stores.ackedFailures?.since(0))?.size ?? 0) > 0;
+  if (!config.app || (config.redeliverIntervalMs === undefined && !(await journalled()))) {
+    return () => undefined;
+  }
+  const { scheduleRedelivery } = await import("../redeliver/schedule-redelivery.js");
+  const schedule = scheduleRedelivery({
+    octokit: () => hookwright.clients.forApp(),
+    intervalMs: config.redeliverIntervalMs ?? 3_600_000,
+    logger,
+    ackedFailures: stores.ackedFailures,
+  });
+  if (config.redeliverIntervalMs === undefined) {
+    schedule.stop();
+    void schedule.tick();
+  }
+  return () => schedule.stop();
+}
+
+async function startTunnel(
+  config: Config,
+  sandbox: Sandbox | undefined,
+  target: string,
+  logger: Logger,
+): Promise<Stop> {
+  if (sandbox || !config.webhookProxyUrl) return () => undefined;
+  const { createTunnel } = await import("../tunnel/create-tunnel.js");
+  const tunnel = createTunnel({ source: config.webhookProxyUrl, target, logger });
+  tunnel.start().catch((error: unknown) => logger.warn({ err: error }, "tunnel did not open"));
+  return () => tunnel.stop();
 }

@@ -22,6 +22,29 @@ export interface Config {
   deadlineMs: number;
   /** How often the server asks GitHub to redeliver failed deliveries; off when undefined. */
   redeliverIntervalMs: number | undefined;
+  delivery: DeliveryConfig;
+}
+
+/** Queue, workers, leases and the local journal. */
+export interface DeliveryConfig {
+  /** Local journal of deliveries handed back at shutdown (no Redis), git credential cache. */
+  dataDir: string;
+  /** Queue workers `hookwright run` hosts with REDIS_URL (0: receive only). */
+  workers: number;
+  /** Jobs one worker runs at once. */
+  workerConcurrency: number;
+  /** Runs of a queued delivery before it waits in the failed set. */
+  attempts: number;
+  /** Waiting jobs past which deliveries are answered 503; unbounded when undefined. */
+  maxWaiting: number | undefined;
+  /** A running delivery's lease: after a crash it is run again within this. */
+  leaseMs: number;
+  /** Prefix of every Redis key; `{hookwright}` hash-tags them for a Redis Cluster. */
+  redisPrefix: string;
+  /** With REDIS_URL: queue deliveries for workers (true), or run them inline (false). */
+  queue: boolean;
+  /** How long a shutdown lets running deliveries finish before handing them back. */
+  drainMs: number;
 }
 
 export interface AppCredentials {

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
-import { HookwrightError } from "../errors.js";
 import type { AppCredentials, Config, LogFormat } from "./config.js";
+import { bad, readInteger, value, type Env } from "./env-values.js";
+import { readDeliveryConfig } from "./read-delivery-config.js";
 import { parseDuration } from "./parse-duration.js";
 import { readPrivateKey } from "./read-private-key.js";
 
-export type Env = Record<string, string | undefined>;
+export type { Env } from "./env-values.js";
 
 export interface ReadConfigOptions {
   readFile?: (path: string) => string;
@@ -15,26 +16,6 @@ export interface ReadConfigOptions {
 
 const MIN_CONSOLE_TOKEN = 16;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
-function bad(variable: string, why: string, cause?: unknown): HookwrightError {
-  return new HookwrightError("CONFIG_INVALID", `${variable} ${why}`, { variable, cause });
-}
-
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw === undefined || raw === "" ? undefined : raw;
-}
-
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = value(env, name);
-  if (raw === undefined) return fallback;
-  // Digits only: Number() would also take "0x50" or "1e3" and listen on a port nobody wrote.
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw bad(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return n;
-}
 
 function readUrl(env: Env, name: string, fallback: string): string {
   const raw = value(env, name) ?? fallback;
@@ -154,5 +135,6 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
     redeliverIntervalMs,
+    delivery: readDeliveryConfig(env),
   };
 }

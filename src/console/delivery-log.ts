@@ -1,7 +1,12 @@
-import type { DeliveryObserver, ObservedCall } from "../app/observe-deliveries.js";
 import { systemClock, type Clock } from "../clock.js";
-import type { ReceiveResult } from "../webhooks/create-webhook-receiver.js";
-import type { Delivery, Headers } from "../webhooks/parse-delivery.js";
+import type {
+  AnsweredRequest,
+  DeliveryEvent,
+  DeliveryEvents,
+  DeliverySummary,
+  ObservedCall,
+} from "../events/delivery-events.js";
+import type { Headers } from "../webhooks/parse-delivery.js";
 
 export type Outcome = "running" | "completed" | "failed" | "duplicate" | "refused";
 
@@ -32,7 +37,11 @@ export interface ReplayRequest {
   body: Buffer;
 }
 
-export interface DeliveryLog extends DeliveryObserver {
+export interface DeliveryLog {
+  /** Takes one delivery event into the log. */
+  handle(event: DeliveryEvent): void;
+  /** Subscribes `handle` to the events; returns the unsubscribe. */
+  attach(events: DeliveryEvents): () => void;
   /** Newest first. */
   list(): DeliveryEntry[];
   replayRequest(seq: number): ReplayRequest | undefined;
@@ -59,16 +68,11 @@ interface Stored {
 const REPLAY_HEADERS = ["content-type", "x-github-event", "x-hub-signature-256", "user-agent"];
 const MAX_CALLS = 200;
 
-function describe(name: string, payload: Record<string, unknown>) {
-  const { action, installation, repository } = payload as {
-    action?: unknown;
-    installation?: { id?: unknown };
-    repository?: { full_name?: unknown };
-  };
+function describe(delivery: DeliverySummary) {
   return {
-    event: typeof action === "string" ? `${name}.${action}` : name,
-    installation: typeof installation?.id === "number" ? installation.id : null,
-    repository: typeof repository?.full_name === "string" ? repository.full_name : null,
+    event: delivery.event,
+    installation: delivery.installation ?? null,
+    repository: delivery.repo ?? null,
   };
 }
 
@@ -77,17 +81,9 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function errorText(error: unknown): string {
-  const failures = error instanceof AggregateError ? error.errors : [error];
-  return failures
-    .map((failure) => (failure instanceof Error ? failure.message : String(failure)))
-    .join("; ")
-    .slice(0, 1000);
-}
-
 /**
  * The console's memory: the last `max` requests to the webhook path, each with the plugins
- * that ran, the API calls they made and how they ended. It is the app's DeliveryObserver.
+ * that ran, the API calls they made and how they ended. It subscribes to the delivery events.
  */
 export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog {
   const clock = options.clock ?? systemClock;
@@ -130,22 +126,23 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
     return item;
   }
 
-  function answered(request: { headers: Headers; body: Buffer }, result: ReceiveResult) {
-    const delivery = result.delivery;
+  function answered(request: AnsweredRequest) {
+    const delivery = request.delivery;
     const id = delivery?.id ?? header(request.headers, "x-github-delivery") ?? "";
     let item = delivery && latest(id, (candidate) => candidate.entry.status === null);
     if (!item) {
-      const refused = !delivery;
-      const body = result.body as { error?: { code?: string; message?: string } };
+      // Not verified, or verified and still refused (503: store down, lease held, draining).
+      const refused = !delivery || request.status >= 400;
+      const body = request.answer as { error?: { code?: string; message?: string } };
       item = add(id, {
         ...(delivery
-          ? describe(delivery.name, delivery.payload)
+          ? describe(delivery)
           : { event: header(request.headers, "x-github-event") ?? "(no event)" }),
         outcome: refused ? "refused" : "duplicate",
         error: refused && body.error ? `${body.error.code}: ${body.error.message}` : null,
       });
     }
-    item.entry.status = result.status;
+    item.entry.status = request.status;
     if (delivery && request.body.length <= maxReplayBytes) {
       const headers: Record<string, string> = {};
       for (const name of REPLAY_HEADERS) {
@@ -158,31 +155,38 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
     changed(item.entry);
   }
 
-  return {
-    started(delivery: Delivery) {
-      changed(add(delivery.id, describe(delivery.name, delivery.payload)).entry);
-    },
-    pluginRan(id, plugin) {
-      const item = latest(id);
-      if (!item || item.entry.plugins.includes(plugin)) return;
-      item.entry.plugins.push(plugin);
-      changed(item.entry);
-    },
-    apiCall(id, call) {
-      const item = latest(id);
+  function handle(event: DeliveryEvent): void {
+    if (event.type === "answered") return answered(event.request);
+    if (event.type === "started")
+      return changed(add(event.delivery.id, describe(event.delivery)).entry);
+    if (event.type === "plugin") {
+      const item = latest(event.id);
+      if (!item || item.entry.plugins.includes(event.plugin)) return;
+      item.entry.plugins.push(event.plugin);
+      return changed(item.entry);
+    }
+    if (event.type === "api-call") {
+      const item = latest(event.id);
       if (!item || item.entry.calls.length >= MAX_CALLS) return;
-      item.entry.calls.push({ ...call });
-      changed(item.entry);
-    },
-    finished(id, error) {
+      item.entry.calls.push({ ...event.call });
+      return changed(item.entry);
+    }
+    if (event.type === "finished") {
+      const id = event.delivery.id;
       const item = latest(id, (candidate) => candidate.entry.outcome === "running");
       if (!item) return;
-      item.entry.outcome = error === undefined ? "completed" : "failed";
-      item.entry.durationMs = clock.now() - item.startedAt;
-      if (error !== undefined) item.entry.error = scrub(errorText(error));
+      item.entry.outcome = event.outcome === "completed" ? "completed" : "failed";
+      item.entry.durationMs = Math.round(event.seconds * 1000);
+      if (event.error !== undefined) item.entry.error = scrub(event.error);
+      else if (event.outcome === "handed-back") item.entry.error = "handed back at shutdown";
       changed(item.entry);
-    },
-    answered,
+    }
+  }
+
+  return {
+    handle,
+    attach: (events) =>
+      events.subscribe(handle, ["answered", "started", "plugin", "api-call", "finished"]),
     list: () => stored.map((item) => structuredClone(item.entry)).reverse(),
     replayRequest(wanted) {
       const request = stored.find((item) => item.entry.seq === wanted)?.request;

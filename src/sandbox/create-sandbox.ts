@@ -29,8 +29,10 @@ export interface Sandbox {
  *
  * @example
  * const sandbox = await startSandbox();
- * const hookwright = createApp({ appId: sandbox.appId, privateKey: sandbox.privateKey,
- *   webhookSecrets: [sandbox.webhookSecret], apiUrl: sandbox.apiUrl });
+ * const hookwright = createApp({
+ *   credentials: { appId: sandbox.appId, privateKey: sandbox.privateKey, webhookSecrets: [sandbox.webhookSecret] },
+ *   github: { apiUrl: sandbox.apiUrl },
+ * });
  */
 export async function startSandbox(): Promise<Sandbox> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -1,17 +1,14 @@
 import type { Registry } from "prom-client";
+import type { DeliveryEvent, DeliveryEvents } from "../events/delivery-events.js";
 
-export type HandlerOutcome = "completed" | "failed";
+export type HandlerOutcome = "completed" | "failed" | "handed-back";
 
-/** What `GET /metrics` reports: counted as deliveries go by, rendered by prom-client. */
+/** What `GET /metrics` reports: counted from the delivery events, rendered by prom-client. */
 export interface Metrics {
-  /** The webhook route answered; `event` is undefined when the request was not a verified delivery. */
-  answered(event: string | undefined, status: number): void;
-  /** A delivery's handlers finished, `seconds` after they started. */
-  handled(event: string, outcome: HandlerOutcome, seconds: number): void;
-  /** `dispatch`, reporting each delivery's handler time and outcome to `handled`. */
-  timed<T extends { name: string }>(dispatch: (delivery: T) => Promise<void>): typeof dispatch;
   /** Prometheus's text format. */
   render(): Promise<{ contentType: string; text: string }>;
+  /** Stops counting (the subscription to the events ends). */
+  close(): void;
 }
 
 /** Handler times kept while nobody scrapes; past this they are counted as dropped. */
@@ -23,8 +20,12 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 30, 60, 300];
  * the first scrape, and each scrape moves what was counted since into its metrics. So a
  * server nobody scrapes never loads it, and none of it is paid at start.
  */
-export function createMetrics(options: { inFlight: () => number }): Metrics {
+export function createMetrics(options: {
+  events: DeliveryEvents;
+  inFlight: () => number;
+}): Metrics {
   const answers = new Map<string, number>();
+  let dead = 0;
   let pending: { event: string; outcome: HandlerOutcome; seconds: number }[] = [];
   let dropped = 0;
   let registry: Promise<Registry> | undefined;
@@ -67,6 +68,15 @@ export function createMetrics(options: { inFlight: () => number }): Metrics {
         dropped = 0;
       },
     });
+    new client.Counter({
+      name: "hookwright_deliveries_dead_total",
+      help: "Queued deliveries whose attempts ran out; they wait in the failed set (hookwright jobs failed)",
+      registers,
+      collect() {
+        this.inc(dead);
+        dead = 0;
+      },
+    });
     new client.Gauge({
       name: "hookwright_deliveries_in_flight",
       help: "Deliveries whose handlers are running now",
@@ -78,30 +88,24 @@ export function createMetrics(options: { inFlight: () => number }): Metrics {
     return registers[0]!;
   }
 
-  const handled: Metrics["handled"] = (event, outcome, seconds) => {
+  const handled = (event: string, outcome: HandlerOutcome, seconds: number) => {
     if (pending.length >= MAX_PENDING) dropped += 1;
     else pending.push({ event, outcome, seconds });
   };
+  const count = (event: DeliveryEvent) => {
+    if (event.type === "answered") {
+      const key = `${event.request.delivery?.name ?? "unverified"}\n${event.request.status}`;
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    } else if (event.type === "finished") {
+      handled(event.delivery.name, event.outcome, event.seconds);
+    } else if (event.type === "dead") {
+      dead += 1;
+    }
+  };
+  const unsubscribe = options.events.subscribe(count, ["answered", "finished", "dead"]);
 
   return {
-    answered(event, status) {
-      const key = `${event ?? "unverified"}\n${status}`;
-      answers.set(key, (answers.get(key) ?? 0) + 1);
-    },
-    handled,
-    timed(dispatch) {
-      return async (delivery) => {
-        const started = performance.now();
-        const seconds = () => (performance.now() - started) / 1000;
-        try {
-          await dispatch(delivery);
-        } catch (error) {
-          handled(delivery.name, "failed", seconds());
-          throw error;
-        }
-        handled(delivery.name, "completed", seconds());
-      };
-    },
+    close: unsubscribe,
     async render() {
       // A failed import is tried again on the next scrape.
       registry ??= build().catch((error: unknown) => {

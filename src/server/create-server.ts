@@ -30,14 +30,13 @@ function sendError(res: express.Response, error: unknown): void {
 }
 
 // No JSON parser in front of the webhook: the signature covers the raw bytes.
-function webhookRoute(receiver: WebhookReceiver, metrics: Metrics): RequestHandler {
+function webhookRoute(receiver: WebhookReceiver): RequestHandler {
   return async (req, res) => {
     // Logged with the request even when the delivery is refused before it is parsed.
     res.locals.delivery = req.get("x-github-delivery");
     const body = await readRawBody(req, MAX_BODY_BYTES);
     const result = await receiver.receive(req.headers, body);
     if (result.delivery) res.locals.event = result.delivery.name;
-    metrics.answered(result.delivery?.name, result.status);
     // Written directly: res.json's content-type lookup and freshness checks showed in the
     // profile, and this answer never has an ETag or a range.
     const text = JSON.stringify(result.body);
@@ -67,7 +66,7 @@ export function createServer(options: ServerOptions): {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(logRequests(options.logger));
-  app.post(options.webhookPath, webhookRoute(options.receiver, options.metrics));
+  app.post(options.webhookPath, webhookRoute(options.receiver));
   app.all(options.webhookPath, (_req, res) => {
     res.set("allow", "POST");
     sendError(res, new HookwrightError("METHOD_NOT_ALLOWED", "use POST for webhook deliveries"));

@@ -110,14 +110,14 @@ export async function createTestApp(
 
   const memory = createMemoryLogger([SECRET]);
   const hookwright = createApp({
-    appId: String(APP_ID),
-    privateKey: key,
-    webhookSecrets: [SECRET],
-    fetch: fake.fetch,
-    clock: options.clock,
-    logger: options.logger ?? memory.logger,
-    retryBaseMs: 1,
-    deadlineMs: 60_000,
+    credentials: { appId: String(APP_ID), privateKey: key, webhookSecrets: [SECRET] },
+    webhooks: { deadlineMs: 60_000 },
+    dependencies: {
+      fetch: fake.fetch,
+      clock: options.clock,
+      logger: options.logger ?? memory.logger,
+      retryBaseMs: 1,
+    },
   });
   const failures = new Map<string, DeliveryError>();
   await hookwright.load(

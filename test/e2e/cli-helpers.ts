@@ -24,6 +24,9 @@ const NEUTRAL = Object.fromEntries(
     "WEBHOOK_PATH",
     "WEBHOOK_PROXY_URL",
     "LOG_LEVEL",
+    "WORKERS",
+    "DATA_DIR",
+    "DELIVERY_QUEUE",
   ].map((name) => [name, ""]),
 );
 
@@ -93,9 +96,9 @@ export interface RunningCli {
   waitFor(match: (record: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
 }
 
-/** Starts `node bin/hookwright.js run` with only the given environment (plus PATH). */
-export function startCli(env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, [BIN, "run"], {
+/** Starts `node bin/hookwright.js run` (or `args`) with only the given environment (plus PATH). */
+export function startCli(env: Record<string, string>, args: string[] = ["run"]): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...NEUTRAL, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -61,6 +61,9 @@ describeRedis("two hookwright run processes on one REDIS_URL", () => {
       HOST: "127.0.0.1",
       PLUGINS: "greeter",
       REDIS_URL: redis.url,
+      // Shared records with each process running its deliveries inline (no queue): GitHub gets
+      // the handlers' own answer, and a redelivery to the other process is a duplicate.
+      DELIVERY_QUEUE: "off",
     };
     const processes = [startCli(env), startCli(env)];
     const ports = await Promise.all(

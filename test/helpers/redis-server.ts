@@ -12,7 +12,7 @@ export const hasRedisServer =
 export interface RedisServer {
   url: string;
   port: number;
-  /** Stops the server; `start()` brings it back on the same port, empty. */
+  /** Stops the server (SIGKILL); `start()` brings it back on the same port, empty unless persisted. */
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Freezes the process (SIGSTOP): connections stay open and nothing is answered. */
@@ -39,14 +39,23 @@ function accepting(port: number): Promise<boolean> {
   });
 }
 
-/** A throwaway redis-server on a free loopback port, with nothing saved to disk. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * A throwaway redis-server on a free loopback port, with nothing saved to disk; with
+ * `persistDir`, every write is in an append-only file there first, so a stop and a start
+ * (a Redis restart, or a crash) keep the data, as a production Redis with AOF would.
+ */
+export async function startRedisServer(
+  options: { persistDir?: string } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | undefined;
+  const persistence = options.persistDir
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", options.persistDir]
+    : ["--appendonly", "no"];
   const start = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence],
       { stdio: "ignore" },
     );
     const giveUpAt = Date.now() + 10_000;

@@ -25,3 +25,24 @@ export async function settledWithin(ms: number, promise: Promise<unknown>) {
     clearTimeout(timer);
   }
 }
+
+/**
+ * A promise the test opens (or fails) when it chooses: a handler awaits `opened`, so the
+ * test decides exactly when it ends, with no sleeping.
+ *
+ * @example
+ * const handler = gate();
+ * behave(() => handler.opened);
+ * handler.open();
+ */
+export function gate() {
+  let open!: () => void;
+  let fail!: (error: Error) => void;
+  const opened = new Promise<void>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  // A gate failed before anything awaits it must not count as an unhandled rejection.
+  opened.catch(() => undefined);
+  return { opened, open, fail };
+}

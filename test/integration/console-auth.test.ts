@@ -37,14 +37,15 @@ async function configured(token: string | undefined) {
   const log = createDeliveryLog();
   const logs = captureLogs();
   const hookwright = createApp({
-    appId: "42",
-    privateKey: createPrivateKey(keys.privateKeyPem),
-    webhookSecrets: [SECRET],
-    apiUrl: "https://api.github.test",
-    fetch: github.fetch,
-    logger: logs.logger,
-    observer: token ? log : undefined,
+    credentials: {
+      appId: "42",
+      privateKey: createPrivateKey(keys.privateKeyPem),
+      webhookSecrets: [SECRET],
+    },
+    github: { apiUrl: "https://api.github.test" },
+    dependencies: { fetch: github.fetch, logger: logs.logger },
   });
+  if (token) log.attach(hookwright.events);
   if (token) {
     const deliveryConsole = createConsole({
       log,

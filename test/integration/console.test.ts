@@ -32,14 +32,15 @@ async function start(): Promise<Running> {
   const logs = captureLogs();
   const log = createDeliveryLog({ scrub: createScrubber([sandbox.webhookSecret]) });
   const hookwright = createApp({
-    appId: sandbox.appId,
-    privateKey: sandbox.privateKey,
-    webhookSecrets: [sandbox.webhookSecret],
-    apiUrl: sandbox.apiUrl,
-    logger: logs.logger,
-    observer: log,
-    retryBaseMs: 1,
+    credentials: {
+      appId: sandbox.appId,
+      privateKey: sandbox.privateKey,
+      webhookSecrets: [sandbox.webhookSecret],
+    },
+    github: { apiUrl: sandbox.apiUrl },
+    dependencies: { logger: logs.logger, retryBaseMs: 1 },
   });
+  log.attach(hookwright.events);
   const deliveryConsole = createConsole({
     log,
     receiver: hookwright.receiver,

@@ -22,13 +22,13 @@ function setup() {
   });
   const logs = captureLogs();
   const hookwright = createApp({
-    appId: String(APP_ID),
-    privateKey: createPrivateKey(keys.privateKeyPem),
-    webhookSecrets: [SECRET],
-    apiUrl: "https://api.github.test",
-    fetch: github.fetch,
-    logger: logs.logger,
-    retryBaseMs: 1,
+    credentials: {
+      appId: String(APP_ID),
+      privateKey: createPrivateKey(keys.privateKeyPem),
+      webhookSecrets: [SECRET],
+    },
+    github: { apiUrl: "https://api.github.test" },
+    dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
   });
   return { github, logs, hookwright };
 }

@@ -28,13 +28,13 @@ describe("a Probot plugin", () => {
       ],
     });
     hookwright = createApp({
-      appId: "5",
-      privateKey: createPrivateKey(keys.privateKeyPem),
-      webhookSecrets: [SECRET],
-      apiUrl: "https://api.github.test",
-      fetch: github.fetch,
-      logger: captureLogs().logger,
-      retryBaseMs: 1,
+      credentials: {
+        appId: "5",
+        privateKey: createPrivateKey(keys.privateKeyPem),
+        webhookSecrets: [SECRET],
+      },
+      github: { apiUrl: "https://api.github.test" },
+      dependencies: { fetch: github.fetch, logger: captureLogs().logger, retryBaseMs: 1 },
     });
     const plugin = await importPlugin({ name: "probot-hello", path: PLUGIN }, (s) => import(s));
     await hookwright.load(plugin, "probot-hello");

@@ -80,13 +80,15 @@ async function start() {
   const logs = captureLogs();
   const log = createDeliveryLog();
   const hookwright: Hookwright = createApp({
-    appId: sandbox.appId,
-    privateKey: sandbox.privateKey,
-    webhookSecrets: [sandbox.webhookSecret],
-    apiUrl: sandbox.apiUrl,
-    logger: logs.logger,
-    observer: log,
+    credentials: {
+      appId: sandbox.appId,
+      privateKey: sandbox.privateKey,
+      webhookSecrets: [sandbox.webhookSecret],
+    },
+    github: { apiUrl: sandbox.apiUrl },
+    dependencies: { logger: logs.logger },
   });
+  log.attach(hookwright.events);
   const deliveryConsole = createConsole({
     log,
     receiver: hookwright.receiver,

@@ -11,6 +11,7 @@ import { createFakeGitHub } from "../helpers/fake-github/index.js";
 import { testKeys } from "../helpers/keys.js";
 import { hasRedisServer, useRedisServer } from "../helpers/redis-server.js";
 import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
+import { gate, until } from "../helpers/wait.js";
 
 const SECRET = "shared-stores-secret";
 const APP_ID = 4242;
@@ -33,20 +34,22 @@ async function setup(connect: () => Promise<Redis>) {
   const receiver = async () => {
     const redis = await connect();
     const app = createApp({
-      appId: String(APP_ID),
-      privateKey: createPrivateKey(testKeys().privateKeyPem),
-      webhookSecrets: [SECRET],
-      apiUrl: "https://api.github.test",
-      fetch: github.fetch,
-      logger: logs.logger,
-      retryBaseMs: 1,
-      tokenStore: createRedisTokenStore({
-        redis,
-        logger: logs.logger,
-        keyPrefix: `t${namespace}:`,
-      }),
-      deliveryRecords: createRedisDeliveryRecords({ redis, keyPrefix: `d${namespace}:` }),
-      storesReady: () => redis.status === "ready",
+      credentials: {
+        appId: String(APP_ID),
+        privateKey: createPrivateKey(testKeys().privateKeyPem),
+        webhookSecrets: [SECRET],
+      },
+      github: { apiUrl: "https://api.github.test" },
+      stores: {
+        tokens: createRedisTokenStore({
+          redis,
+          logger: logs.logger,
+          keyPrefix: `t${namespace}:`,
+        }),
+        deliveries: createRedisDeliveryRecords({ redis, keyPrefix: `d${namespace}:` }),
+        ready: () => redis.status === "ready",
+      },
+      dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
     });
     await app.load(greeter, "greeter");
     apps.push(app);
@@ -89,6 +92,23 @@ describeRedis("two receivers sharing REDIS_URL", () => {
     expect((await send(b, pullRequestOpened())).status).toBe(200);
     expect(github.comments).toHaveLength(2);
     expect(github.issuedTokens).toHaveLength(1);
+  });
+
+  it("answers 503 DELIVERY_IN_PROGRESS at one receiver while the other runs the delivery", async () => {
+    const { github, a, b } = await setup(() => redisServer.connect());
+    const handler = gate();
+    await a.load((app) => app.on("pull_request.opened", () => handler.opened), "slow");
+    const delivery = pullRequestOpened();
+    const answering = send(a, delivery).then((res) => res);
+    await until(5000, "the delivery starting at a", () => a.runner.running().length === 1);
+    const refused = await send(b, delivery);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe("DELIVERY_IN_PROGRESS");
+    handler.open();
+    expect((await answering).status).toBe(200);
+    const again = await send(b, delivery);
+    expect(again.body).toEqual({ status: "duplicate" });
+    expect(github.comments).toHaveLength(1);
   });
 
   it("answers 503 and reports unready while Redis is down, then recovers", async () => {

@@ -67,12 +67,14 @@ async function start(keepRaw: boolean) {
   const log = createDeliveryLog();
   const logs = captureLogs();
   const hookwright: Hookwright = createApp({
-    appId: "1",
-    privateKey: createPrivateKey(testKeys().privateKeyPem),
-    webhookSecrets: [SECRET],
-    logger: logs.logger,
-    observer: log,
+    credentials: {
+      appId: "1",
+      privateKey: createPrivateKey(testKeys().privateKeyPem),
+      webhookSecrets: [SECRET],
+    },
+    dependencies: { logger: logs.logger },
   });
+  log.attach(hookwright.events);
   const received: { id: string; name: string }[] = [];
   await hookwright.load((app: App) => {
     app.onAny(async (context) => void received.push({ id: context.id, name: context.name }));

@@ -5,10 +5,12 @@ import type { AddressInfo } from "node:net";
 import request from "supertest";
 import { createApp, type CreateAppOptions, type Hookwright } from "../../src/index.js";
 import { MAX_BODY_BYTES } from "../../src/server/create-server.js";
+import { createMemoryAckedFailures } from "../../src/webhooks/acked-failures.js";
 import { createMemoryDeliveryRecords } from "../../src/webhooks/delivery-records.js";
 import { captureLogs } from "../helpers/capture-logs.js";
 import { createFakeGitHub } from "../helpers/fake-github/index.js";
 import { testKeys } from "../helpers/keys.js";
+import { gate } from "../helpers/wait.js";
 import { createSignedDelivery, loadFixture, signBody } from "../helpers/signed-delivery.js";
 
 const SECRET = "http-secret-value";
@@ -16,7 +18,9 @@ const PATH = "/api/github/webhooks";
 // A string only the payload holds: no response body may echo it.
 const MARKER = "payload-marker-5f2c";
 
-function setup(options: Partial<CreateAppOptions> = {}) {
+type Overrides = Omit<Partial<CreateAppOptions>, "credentials" | "github" | "dependencies">;
+
+function setup(options: Overrides = {}) {
   const keys = testKeys();
   const github = createFakeGitHub({
     appId: 99,
@@ -27,13 +31,13 @@ function setup(options: Partial<CreateAppOptions> = {}) {
   });
   const logs = captureLogs();
   const hookwright = createApp({
-    appId: "99",
-    privateKey: createPrivateKey(keys.privateKeyPem),
-    webhookSecrets: [SECRET],
-    apiUrl: "https://api.github.test",
-    fetch: github.fetch,
-    logger: logs.logger,
-    retryBaseMs: 1,
+    credentials: {
+      appId: "99",
+      privateKey: createPrivateKey(keys.privateKeyPem),
+      webhookSecrets: [SECRET],
+    },
+    github: { apiUrl: "https://api.github.test" },
+    dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
     ...options,
   });
   return { github, logs, hookwright };
@@ -66,19 +70,13 @@ function expectErrorBody(body: unknown, code: string) {
   expect(text).not.toContain(MARKER);
 }
 
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
-
 let current: Hookwright | undefined;
 afterEach(async () => {
   await current?.close(100);
   current = undefined;
 });
 
-function start(options: Partial<CreateAppOptions> = {}) {
+function start(options: Overrides = {}) {
   const app = setup(options);
   current = app.hookwright;
   return app;
@@ -264,7 +262,7 @@ describe("POST webhook path over HTTP", () => {
   });
 
   it("answers 202 at the deadline and finishes the delivery afterwards", async () => {
-    const { hookwright, github } = start({ deadlineMs: 50 });
+    const { hookwright, github } = start({ webhooks: { deadlineMs: 50 } });
     const handler = gate();
     await hookwright.load((app) => {
       app.on("issues.opened", async (context) => {
@@ -277,7 +275,7 @@ describe("POST webhook path over HTTP", () => {
     expect(res.status).toBe(202);
     expect(github.comments).toHaveLength(0);
     handler.open();
-    expect(await hookwright.receiver.drain(5000)).toBe(true);
+    expect(await hookwright.scheduler.drain(5000)).toEqual([]);
     expect(github.comments).toHaveLength(1);
     const again = await send(hookwright, delivery);
     expect(again.status).toBe(200);
@@ -286,9 +284,11 @@ describe("POST webhook path over HTTP", () => {
 
   it("answers 503 when the delivery store cannot be reached", async () => {
     const { hookwright } = start({
-      deliveryRecords: {
-        begin: () => Promise.reject(new Error(`store down ${SECRET}`)),
-        finish: async () => {},
+      stores: {
+        deliveries: {
+          ...createMemoryDeliveryRecords(),
+          begin: () => Promise.reject(new Error(`store down ${SECRET}`)),
+        },
       },
     });
     const res = await send(hookwright, issueDelivery());
@@ -309,7 +309,7 @@ describe("other routes", () => {
   });
 
   it("reports /ready as starting before listen, ready after, and draining while closing", async () => {
-    const { hookwright } = start({ deadlineMs: 50 });
+    const { hookwright } = start({ webhooks: { deadlineMs: 50 } });
     const before = await request(hookwright.express).get("/ready");
     expect(before.status).toBe(503);
     expect(before.body).toEqual({ status: "starting" });
@@ -362,13 +362,15 @@ describe("other routes", () => {
     const begins = new Promise<void>((resolve) => (begun = resolve));
     const records = createMemoryDeliveryRecords();
     const { hookwright, github } = start({
-      deliveryRecords: {
-        begin: async (id) => {
-          begun();
-          await accepting.opened;
-          return records.begin(id);
+      stores: {
+        deliveries: {
+          ...records,
+          begin: async (id, owner) => {
+            begun();
+            await accepting.opened;
+            return records.begin(id, owner);
+          },
         },
-        finish: (id, outcome) => records.finish(id, outcome),
       },
     });
     const port = await listen(hookwright);
@@ -392,13 +394,57 @@ describe("other routes", () => {
   });
 
   it("close() reports false when a delivery outlasts the drain time", async () => {
-    const { hookwright } = start({ deadlineMs: 50 });
+    const { hookwright } = start({ webhooks: { deadlineMs: 50 } });
     await listen(hookwright);
     const handler = gate();
     await hookwright.load((app) => app.onAny(() => handler.opened), "stuck");
     expect((await send(hookwright, issueDelivery())).status).toBe(202);
     expect(await hookwright.close(20)).toBe(false);
     handler.open();
+  });
+
+  it("close() hands back a delivery still running before its deadline: journalled, answered 503", async () => {
+    const ackedFailures = createMemoryAckedFailures();
+    const { hookwright } = start({ webhooks: { deadlineMs: 60_000 }, stores: { ackedFailures } });
+    const port = await listen(hookwright);
+    const handler = gate();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    await hookwright.load((app) => {
+      app.onAny(async () => {
+        started();
+        await handler.opened;
+      });
+    }, "stuck");
+    const delivery = issueDelivery();
+    const answer = fetch(`http://127.0.0.1:${port}${PATH}`, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    await running;
+    expect(await hookwright.close(100)).toBe(false);
+    const res = await answer;
+    expect(res.status).toBe(503);
+    expectErrorBody(await res.json(), "SERVICE_UNAVAILABLE");
+    expect([...(await ackedFailures.since(0)).keys()]).toEqual([delivery.id]);
+    handler.open();
+  });
+
+  it("counts each webhook answer by event and status at /metrics", async () => {
+    const { hookwright } = start();
+    await hookwright.load((app) => {
+      app.on("issues.opened", async () => {
+        throw new Error("handler broke");
+      });
+    }, "failing");
+    expect((await send(hookwright, issueDelivery())).status).toBe(500);
+    await post(hookwright, { "x-hub-signature-256": "sha256=00" }, "{}");
+    const res = await request(hookwright.express).get("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toContain('hookwright_deliveries_total{event="issues",status="500"} 1');
+    expect(res.text).toContain('hookwright_deliveries_total{event="unverified",status="400"} 1');
   });
 
   it("serves a plugin's own router", async () => {

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { createFileJournal } from "../../webhooks/file-journal.js";
 import { parseDuration } from "../../config/parse-duration.js";
 import { HookwrightError } from "../../errors.js";
 import type { Redelivery } from "../../redeliver/choose-redeliveries.js";
@@ -36,7 +38,7 @@ export async function redeliverCommand(
   const config = readCommandConfig(io);
   const logger = createStderrLogger(config, io);
   const setup = createAppSetup(config, logger, deps);
-  // Failures after a 202 are known outside the server only through REDIS_URL.
+  // Failures after a 202 and deliveries handed back at a drain: in Redis, or in the journal.
   const redis = config.redisUrl
     ? await (
         await import("../../redis/connect-redis.js")
@@ -48,9 +50,12 @@ export async function redeliverCommand(
       octokit: setup.clients.forApp(),
       sinceMs: Date.now() - windowMs,
       dryRun: flags.dryRun,
-      ackedFailures:
-        redis &&
-        (await import("../../redis/redis-acked-failures.js")).createRedisAckedFailures({ redis }),
+      ackedFailures: redis
+        ? (await import("../../redis/redis-acked-failures.js")).createRedisAckedFailures({
+            redis,
+            key: `${config.delivery.redisPrefix}:failed-after-ack`,
+          })
+        : createFileJournal({ dir: resolve(io.cwd, config.delivery.dataDir) }),
     });
   } catch (error) {
     throw setup.explain(error);

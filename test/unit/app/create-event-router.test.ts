@@ -5,6 +5,11 @@ import type { DeliveryError } from "../../../src/app/app.js";
 import { createAppAuth } from "../../../src/auth/create-app-auth.js";
 import { HookwrightError } from "../../../src/errors.js";
 import {
+  createDeliveryEvents,
+  type DeliveryEvent,
+  type DeliveryEvents,
+} from "../../../src/events/delivery-events.js";
+import {
   createClientFactory,
   type ClientFactory,
 } from "../../../src/github/create-client-factory.js";
@@ -14,10 +19,11 @@ import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { testKeys } from "../../helpers/keys.js";
 import { loadFixture } from "../../helpers/signed-delivery.js";
+import { gate } from "../../helpers/wait.js";
 
 const REPO = "Codertocat/Hello-World";
 
-function setup() {
+function setup(deliveryEvents?: DeliveryEvents) {
   const keys = testKeys();
   const github = createFakeGitHub({
     appId: 7,
@@ -48,6 +54,7 @@ function setup() {
     clients,
     logger: logs.logger,
     invalidate: async (id) => void events.push(`invalidate:${id}`),
+    events: deliveryEvents,
   });
   return { github, logs, router, events };
 }
@@ -94,6 +101,33 @@ describe("createEventRouter", () => {
     await tick();
     expect(started).toBe(3);
     await dispatched;
+  });
+
+  it("emits each handler's start and end as plugin events, failed when it threw", async () => {
+    const deliveryEvents = createDeliveryEvents();
+    const seen: DeliveryEvent[] = [];
+    deliveryEvents.subscribe((event) => seen.push(event), ["plugin"]);
+    const { router } = setup(deliveryEvents);
+    const gated = gate();
+    router.appFor("slow").on("issues.opened", () => gated.opened);
+    router.appFor("failing").onAny(async () => {
+      throw new Error("broke");
+    });
+    const dispatched = router.dispatch(issuesOpened()).catch(() => undefined);
+    await tick();
+    expect(seen).toEqual([
+      { type: "plugin", id: "delivery-1", plugin: "slow", outcome: "started" },
+      { type: "plugin", id: "delivery-1", plugin: "failing", outcome: "started" },
+      { type: "plugin", id: "delivery-1", plugin: "failing", outcome: "failed" },
+    ]);
+    gated.open();
+    await dispatched;
+    expect(seen.at(-1)).toEqual({
+      type: "plugin",
+      id: "delivery-1",
+      plugin: "slow",
+      outcome: "completed",
+    });
   });
 
   it("runs every plugin's handlers when one fails, and logs each failure with delivery and plugin", async () => {

@@ -1,13 +1,20 @@
 import { describe, expect, it } from "@jest/globals";
 import { createDeliveryLog } from "../../../src/console/delivery-log.js";
+import {
+  createDeliveryEvents,
+  type DeliveryEvent,
+  type DeliverySummary,
+  type ObservedCall,
+} from "../../../src/events/delivery-events.js";
 import { createScrubber } from "../../../src/logging/create-logger.js";
-import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 
-const DELIVERY: Delivery = {
+const DELIVERY: DeliverySummary = {
   id: "d1",
   name: "issues",
-  payload: { action: "opened", installation: { id: 7 }, repository: { full_name: "o/r" } },
+  event: "issues.opened",
+  installation: 7,
+  repo: "o/r",
 };
 const REQUEST = {
   headers: {
@@ -21,17 +28,53 @@ const REQUEST = {
   body: Buffer.from('{"action":"opened"}'),
 };
 
+const started = (delivery: DeliverySummary = DELIVERY): DeliveryEvent => ({
+  type: "started",
+  delivery,
+  attempt: 1,
+});
+const plugin = (id: string, name: string): DeliveryEvent => ({
+  type: "plugin",
+  id,
+  plugin: name,
+  outcome: "started",
+});
+const apiCall = (id: string, call: ObservedCall): DeliveryEvent => ({ type: "api-call", id, call });
+const finished = (
+  delivery: DeliverySummary,
+  fields: {
+    outcome?: "completed" | "failed" | "handed-back";
+    seconds?: number;
+    error?: string;
+  } = {},
+): DeliveryEvent => ({
+  type: "finished",
+  delivery,
+  outcome: fields.outcome ?? (fields.error === undefined ? "completed" : "failed"),
+  seconds: fields.seconds ?? 0,
+  ...(fields.error !== undefined && { error: fields.error }),
+});
+const answered = (
+  status: number,
+  answer: unknown,
+  delivery: DeliverySummary | null = DELIVERY,
+): DeliveryEvent => ({
+  type: "answered",
+  request: { ...REQUEST, status, answer, ...(delivery && { delivery }) },
+});
+
 describe("createDeliveryLog", () => {
   it("records a delivery's run: event, installation, repository, plugins, calls, duration, answer", () => {
     const clock = createManualClock(Date.UTC(2025, 0, 1));
     const log = createDeliveryLog({ clock });
-    log.started(DELIVERY);
-    log.pluginRan("d1", "greeter");
-    log.pluginRan("d1", "greeter");
-    log.apiCall("d1", { method: "POST", path: "/repos/o/r/issues/1/comments", status: 201 });
-    clock.advance(42);
-    log.finished("d1");
-    log.answered(REQUEST, { status: 200, body: { status: "completed" }, delivery: DELIVERY });
+    log.handle(started());
+    log.handle(plugin("d1", "greeter"));
+    log.handle({ type: "plugin", id: "d1", plugin: "greeter", outcome: "completed" });
+    log.handle(
+      apiCall("d1", { method: "POST", path: "/repos/o/r/issues/1/comments", status: 201 }),
+    );
+    log.handle(finished(DELIVERY, { seconds: 0.042 }));
+    log.handle(answered(200, { status: "completed" }));
     expect(log.list()).toEqual([
       {
         seq: 1,
@@ -51,10 +94,34 @@ describe("createDeliveryLog", () => {
     ]);
   });
 
+  it("takes the events from a stream once attached, and none after the unsubscribe", () => {
+    const events = createDeliveryEvents();
+    const log = createDeliveryLog();
+    const detach = log.attach(events);
+    events.emit(started());
+    events.emit(plugin("d1", "greeter"));
+    events.emit(apiCall("d1", { method: "GET", path: "/x", status: 200 }));
+    events.emit(finished(DELIVERY));
+    events.emit(answered(200, { status: "completed" }));
+    expect(log.list()).toEqual([
+      expect.objectContaining({
+        id: "d1",
+        status: 200,
+        outcome: "completed",
+        plugins: ["greeter"],
+        calls: [{ method: "GET", path: "/x", status: 200 }],
+      }),
+    ]);
+    detach();
+    events.emit(started({ ...DELIVERY, id: "d2" }));
+    expect(log.list()).toHaveLength(1);
+    expect(events.wants("started")).toBe(false);
+  });
+
   it("keeps the request's signed bytes and GitHub headers (not others) for a replay", () => {
     const log = createDeliveryLog();
-    log.started(DELIVERY);
-    log.answered(REQUEST, { status: 200, body: {}, delivery: DELIVERY });
+    log.handle(started());
+    log.handle(answered(200, {}));
     const replay = log.replayRequest(1)!;
     expect(replay.body.equals(REQUEST.body)).toBe(true);
     expect(replay.headers).toEqual({
@@ -68,11 +135,14 @@ describe("createDeliveryLog", () => {
 
   it("records a refused request with its error code and no replay, and a duplicate as its own row", () => {
     const log = createDeliveryLog();
-    log.answered(REQUEST, {
-      status: 401,
-      body: { error: { code: "SIGNATURE_MISMATCH", message: "signature does not match" } },
-    });
-    log.answered(REQUEST, { status: 200, body: { status: "duplicate" }, delivery: DELIVERY });
+    log.handle(
+      answered(
+        401,
+        { error: { code: "SIGNATURE_MISMATCH", message: "signature does not match" } },
+        null,
+      ),
+    );
+    log.handle(answered(200, { status: "duplicate" }));
     const [duplicate, refused] = log.list();
     expect(refused).toMatchObject({
       event: "issues",
@@ -89,17 +159,25 @@ describe("createDeliveryLog", () => {
     });
   });
 
-  it("shows a failure's messages with credentials masked", () => {
+  it("shows a failure's message with credentials masked", () => {
     const log = createDeliveryLog({ scrub: createScrubber(["hook-secret"]) });
-    log.started(DELIVERY);
+    log.handle(started());
     const token = "ghs_" + "a".repeat(36);
-    log.finished(
-      "d1",
-      new AggregateError([new Error(`bad ${token}`), new Error("hook-secret leaked")]),
-    );
+    log.handle(finished(DELIVERY, { error: `bad ${token}; hook-secret leaked` }));
     expect(log.list()[0]).toMatchObject({
       outcome: "failed",
       error: "bad [REDACTED]; [REDACTED] leaked",
+    });
+  });
+
+  it("shows a delivery handed back at shutdown as failed, saying so", () => {
+    const log = createDeliveryLog();
+    log.handle(started());
+    log.handle(finished(DELIVERY, { outcome: "handed-back", seconds: 8 }));
+    expect(log.list()[0]).toMatchObject({
+      outcome: "failed",
+      error: "handed back at shutdown",
+      durationMs: 8000,
     });
   });
 
@@ -107,20 +185,20 @@ describe("createDeliveryLog", () => {
     const log = createDeliveryLog({ max: 2 });
     const seen: number[] = [];
     const unsubscribe = log.subscribe((seq) => seen.push(seq));
-    for (const id of ["a", "b", "c"]) log.started({ ...DELIVERY, id });
-    log.apiCall("c", { method: "GET", path: "/x", status: 200 });
+    for (const id of ["a", "b", "c"]) log.handle(started({ ...DELIVERY, id }));
+    log.handle(apiCall("c", { method: "GET", path: "/x", status: 200 }));
     unsubscribe();
-    log.finished("c");
+    log.handle(finished({ ...DELIVERY, id: "c" }));
     expect(log.list().map((entry) => entry.id)).toEqual(["c", "b"]);
     expect(seen).toEqual([1, 2, 3, 3]);
   });
 
   it("gives the latest attempt of a redelivered id its calls, and copies entries out", () => {
     const log = createDeliveryLog();
-    log.started(DELIVERY);
-    log.finished("d1", new Error("first failed"));
-    log.started(DELIVERY);
-    log.apiCall("d1", { method: "GET", path: "/y", status: 200 });
+    log.handle(started());
+    log.handle(finished(DELIVERY, { error: "first failed" }));
+    log.handle(started());
+    log.handle(apiCall("d1", { method: "GET", path: "/y", status: 200 }));
     const [second, first] = log.list();
     expect(second!.calls).toHaveLength(1);
     expect(first!.calls).toHaveLength(0);

@@ -96,12 +96,12 @@ describe("loggerOptions", () => {
     });
     const logs = captureLogs(loggerOptions({ level: "trace", secrets: ["hook-secret"] }));
     const hookwright = createApp({
-      appId: "4242",
-      privateKey: createPrivateKey(keys.privateKeyPem),
-      webhookSecrets: ["hook-secret"],
-      fetch: github.fetch,
-      logger: logs.logger,
-      retryBaseMs: 1,
+      credentials: {
+        appId: "4242",
+        privateKey: createPrivateKey(keys.privateKeyPem),
+        webhookSecrets: ["hook-secret"],
+      },
+      dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
     });
     await hookwright.load((app) => {
       app.on("pull_request.opened", async (context) => {

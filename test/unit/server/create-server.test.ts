@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import request from "supertest";
+import { createDeliveryEvents } from "../../../src/events/delivery-events.js";
 import { createMetrics } from "../../../src/server/create-metrics.js";
 import { createServer, MAX_BODY_BYTES, type Readiness } from "../../../src/server/create-server.js";
 import type { WebhookReceiver } from "../../../src/webhooks/create-webhook-receiver.js";
@@ -18,20 +19,20 @@ function setup() {
       received.push({ headers, body });
       return { ...answer, delivery: { id: "d-1", name: "issues", payload: {} } };
     },
-    drain: async () => true,
-    inFlight: () => 0,
   };
   let readiness: Readiness = "starting";
+  const events = createDeliveryEvents();
   const server = createServer({
     receiver,
     webhookPath: PATH,
     logger: logs.logger,
     readiness: () => readiness,
-    metrics: createMetrics({ inFlight: () => 0 }),
+    metrics: createMetrics({ events, inFlight: () => 0 }),
   });
   return {
     ...server,
     logs,
+    events,
     received,
     answer: (next: typeof answer) => (answer = next),
     setReadiness: (next: Readiness) => (readiness = next),
@@ -142,10 +143,18 @@ describe("createServer", () => {
     expect(line).toMatchObject({ method: "POST", path: PATH, delivery: "d-1", event: "issues" });
   });
 
-  it("counts each webhook answer by event and status, and serves them at /metrics", async () => {
-    const { app, answer } = setup();
-    answer({ status: 500, body: {} });
-    await request(app).post(PATH).set("content-type", "application/json").send("{}");
+  it("serves the answers its metrics counted at /metrics, in Prometheus's text format", async () => {
+    const { app, events } = setup();
+    events.emit({
+      type: "answered",
+      request: {
+        headers: {},
+        body: Buffer.from("{}"),
+        status: 500,
+        answer: {},
+        delivery: { id: "d-1", name: "issues", event: "issues" },
+      },
+    });
     const res = await request(app).get("/metrics");
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);

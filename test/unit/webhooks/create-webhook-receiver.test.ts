@@ -1,235 +1,150 @@
 import { describe, expect, it } from "@jest/globals";
-import { setImmediate as tick } from "node:timers/promises";
-import {
-  createWebhookReceiver,
-  type WebhookReceiverOptions,
-} from "../../../src/webhooks/create-webhook-receiver.js";
-import {
-  createMemoryDeliveryRecords,
-  type DeliveryRecords,
-} from "../../../src/webhooks/delivery-records.js";
-import { createMemoryAckedFailures } from "../../../src/webhooks/acked-failures.js";
+import { HookwrightError } from "../../../src/errors.js";
+import { createDeliveryEvents, type DeliveryEvent } from "../../../src/events/delivery-events.js";
+import type { Scheduled, Scheduler } from "../../../src/scheduler/scheduler.js";
+import { createWebhookReceiver } from "../../../src/webhooks/create-webhook-receiver.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
-import { captureLogs } from "../../helpers/capture-logs.js";
 import { createSignedDelivery } from "../../helpers/signed-delivery.js";
 
 const SECRET = "receiver-secret";
+const PAYLOAD = { action: "opened", installation: { id: 7 }, repository: { full_name: "o/r" } };
 
-function gate() {
-  let open!: () => void;
-  let fail!: (error: Error) => void;
-  const opened = new Promise<void>((resolve, reject) => {
-    open = resolve;
-    fail = reject;
+function setup() {
+  const events = createDeliveryEvents();
+  const seen: DeliveryEvent[] = [];
+  /** Event types and the scheduler's call, in the order they happened. */
+  const order: string[] = [];
+  events.subscribe((event) => {
+    seen.push(event);
+    order.push(event.type);
   });
-  return { opened, open, fail };
-}
-
-function setup(overrides: Partial<WebhookReceiverOptions> = {}) {
-  const logs = captureLogs();
-  const seen: Delivery[] = [];
-  let behaviour: (delivery: Delivery) => Promise<void> = async () => {};
-  const receiver = createWebhookReceiver({
-    secrets: [SECRET],
-    records: createMemoryDeliveryRecords(),
-    dispatch: (delivery) => {
-      seen.push(delivery);
-      return behaviour(delivery);
+  const scheduled: Delivery[] = [];
+  let answer: (delivery: Delivery) => Promise<Scheduled> = async () => ({
+    status: 200,
+    body: { status: "completed" },
+  });
+  // A scheduler that records what it is handed and answers as told.
+  const scheduler: Scheduler = {
+    schedule(delivery) {
+      scheduled.push(delivery);
+      order.push("schedule");
+      return answer(delivery);
     },
-    logger: logs.logger,
-    deadlineMs: 50,
-    ...overrides,
-  });
-  const delivery = createSignedDelivery({ secret: SECRET, event: "issues", payload: { a: 1 } });
+    drain: async () => [],
+    inFlight: () => 0,
+  };
+  const receiver = createWebhookReceiver({ secrets: [SECRET], scheduler, events });
+  const delivery = createSignedDelivery({ secret: SECRET, event: "issues", payload: PAYLOAD });
   return {
-    logs,
+    events,
     seen,
+    order,
+    scheduled,
     receiver,
     delivery,
-    behave(next: (delivery: Delivery) => Promise<void>) {
-      behaviour = next;
+    answer(next: typeof answer) {
+      answer = next;
     },
     send: () => receiver.receive(delivery.headers, delivery.body),
   };
 }
 
+const SUMMARY = { name: "issues", event: "issues.opened", installation: 7, repo: "o/r" };
+
 describe("createWebhookReceiver", () => {
-  it("answers 200 once every handler has finished", async () => {
-    const { send, seen, delivery } = setup();
+  it("hands a verified delivery to the scheduler and answers with the scheduler's answer", async () => {
+    const { send, scheduled, delivery, answer } = setup();
     const result = await send();
-    expect(result).toMatchObject({ status: 200, body: { status: "completed" } });
-    expect(result.delivery?.id).toBe(delivery.id);
-    expect(seen).toEqual([{ id: delivery.id, name: "issues", payload: { a: 1 } }]);
+    expect(result).toEqual({
+      status: 200,
+      body: { status: "completed" },
+      delivery: { id: delivery.id, name: "issues", payload: PAYLOAD },
+    });
+    expect(scheduled).toEqual([{ id: delivery.id, name: "issues", payload: PAYLOAD }]);
+    answer(async () => ({ status: 202, body: { status: "accepted" } }));
+    expect(await send()).toMatchObject({ status: 202, body: { status: "accepted" } });
   });
 
-  it("answers 200 to a redelivery of a completed delivery without running it again", async () => {
-    const { send, seen } = setup();
+  it("emits received before scheduling and answered after, with the request and its answer", async () => {
+    const { send, seen, order, delivery } = setup();
     await send();
-    const again = await send();
-    expect(again).toMatchObject({ status: 200, body: { status: "duplicate" } });
-    expect(seen).toHaveLength(1);
+    expect(order).toEqual(["received", "schedule", "answered"]);
+    expect(seen).toEqual([
+      { type: "received", delivery: { id: delivery.id, ...SUMMARY } },
+      {
+        type: "answered",
+        request: {
+          headers: delivery.headers,
+          body: delivery.body,
+          status: 200,
+          answer: { status: "completed" },
+          delivery: { id: delivery.id, ...SUMMARY },
+        },
+      },
+    ]);
   });
 
-  it("answers 500 with a generic body when a handler fails, and runs a redelivery again", async () => {
-    const { send, seen, behave } = setup();
-    behave(async () => {
-      throw new Error("database password is hunter2");
+  it("answers a request that fails verification with its error, without scheduling it", async () => {
+    const { receiver, scheduled, seen, delivery } = setup();
+    const headers = { ...delivery.headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` };
+    const result = await receiver.receive(headers, delivery.body);
+    expect(result).toEqual({
+      status: 401,
+      body: { error: { code: "SIGNATURE_MISMATCH", message: expect.any(String) } },
     });
-    const failed = await send();
-    expect(failed.status).toBe(500);
-    expect(failed.body).toEqual({
-      error: { code: "HANDLER_FAILED", message: expect.any(String) },
-    });
-    expect(JSON.stringify(failed.body)).not.toContain("hunter2");
-
-    behave(async () => {});
-    expect(await send()).toMatchObject({ status: 200, body: { status: "completed" } });
-    expect(seen).toHaveLength(2);
+    expect(scheduled).toHaveLength(0);
+    // Refused requests are answered events too (the console lists them), without a delivery.
+    expect(seen).toEqual([
+      {
+        type: "answered",
+        request: { headers, body: delivery.body, status: 401, answer: result.body },
+      },
+    ]);
   });
 
-  it("treats a dispatch that throws synchronously as a failure, so a redelivery runs again", async () => {
-    const { send, seen, behave } = setup();
-    behave(() => {
-      throw new Error("thrown before any promise");
-    });
-    expect((await send()).status).toBe(500);
-    behave(async () => {});
-    expect((await send()).status).toBe(200);
-    expect(seen).toHaveLength(2);
-  });
-
-  it("answers 202 at the deadline, lets the handler go on and records its outcome later", async () => {
-    const { send, seen, behave, receiver } = setup();
-    const handler = gate();
-    let finished = false;
-    behave(async () => {
-      await handler.opened;
-      finished = true;
-    });
-    const first = await send();
-    expect(first).toMatchObject({ status: 202, body: { status: "accepted" } });
-    expect(finished).toBe(false);
-    expect(receiver.inFlight()).toBe(1);
-
-    // A redelivery while it still runs is not started a second time.
-    expect((await send()).status).toBe(202);
-    expect(seen).toHaveLength(1);
-
-    handler.open();
-    expect(await receiver.drain(5000)).toBe(true);
-    expect(finished).toBe(true);
-    expect(receiver.inFlight()).toBe(0);
-    expect(await send()).toMatchObject({ status: 200, body: { status: "duplicate" } });
-    expect(seen).toHaveLength(1);
-  });
-
-  it("records a failure after the deadline, so the redelivery runs again", async () => {
-    const { send, seen, behave, receiver } = setup();
-    const handler = gate();
-    behave(() => handler.opened);
-    expect((await send()).status).toBe(202);
-    handler.fail(new Error("late failure"));
-    await receiver.drain(5000);
-    behave(async () => {});
-    expect((await send()).status).toBe(200);
-    expect(seen).toHaveLength(2);
-  });
-
-  it("notes a failure after a 202 for redeliver, and nothing when it failed in time or completed late", async () => {
-    const ackedFailures = createMemoryAckedFailures();
-    const late = setup({ ackedFailures });
-    const handler = gate();
-    late.behave(() => handler.opened);
-    expect((await late.send()).status).toBe(202);
-    handler.fail(new Error("late failure"));
-    await late.receiver.drain(5000);
-    const noted = await ackedFailures.since(0);
-    expect([...noted.keys()]).toEqual([late.delivery.id]);
-
-    const inTime = setup({ ackedFailures });
-    inTime.behave(async () => {
-      throw new Error("early failure");
-    });
-    expect((await inTime.send()).status).toBe(500);
-    const slowButFine = setup({ ackedFailures });
-    const finishing = gate();
-    slowButFine.behave(() => finishing.opened);
-    expect((await slowButFine.send()).status).toBe(202);
-    finishing.open();
-    await slowButFine.receiver.drain(5000);
-    expect([...(await ackedFailures.since(0)).keys()]).toEqual([late.delivery.id]);
-  });
-
-  it("answers 503 without running handlers when the records store cannot be reached", async () => {
-    const records: DeliveryRecords = {
-      begin: () => Promise.reject(new Error("ECONNREFUSED 127.0.0.1:6379")),
-      finish: async () => {},
-    };
-    const { send, seen } = setup({ records });
+  it("answers a scheduler's refusal with its status and a safe body, keeping the delivery", async () => {
+    const { send, answer, seen, delivery } = setup();
+    answer(() =>
+      Promise.reject(
+        new HookwrightError("SERVICE_UNAVAILABLE", "the delivery store cannot be reached", {
+          cause: new Error("ECONNREFUSED 127.0.0.1:6379"),
+        }),
+      ),
+    );
     const result = await send();
     expect(result.status).toBe(503);
     expect(result.body).toEqual({
       error: { code: "SERVICE_UNAVAILABLE", message: expect.any(String) },
     });
     expect(JSON.stringify(result.body)).not.toContain("ECONNREFUSED");
-    expect(seen).toHaveLength(0);
+    expect(result.delivery?.id).toBe(delivery.id);
+    expect(seen.at(-1)).toMatchObject({
+      type: "answered",
+      request: { status: 503, delivery: { id: delivery.id } },
+    });
   });
 
-  it("still answers 200 when the outcome cannot be recorded, and logs it", async () => {
-    const records: DeliveryRecords = {
-      begin: async () => "started",
-      finish: () => Promise.reject(new Error("store went away")),
+  it("answers an unexpected scheduler failure 500 INTERNAL without its details", async () => {
+    const { send, answer } = setup();
+    answer(() => Promise.reject(new Error("database password is hunter2")));
+    const result = await send();
+    expect(result.status).toBe(500);
+    expect(result.body).toEqual({ error: { code: "INTERNAL", message: expect.any(String) } });
+    expect(JSON.stringify(result.body)).not.toContain("hunter2");
+  });
+
+  it("still answers when nobody listens to the events", async () => {
+    const scheduler: Scheduler = {
+      schedule: async () => ({ status: 200, body: { status: "duplicate" } }),
+      drain: async () => [],
+      inFlight: () => 0,
     };
-    const { send, logs, delivery } = setup({ records });
-    expect((await send()).status).toBe(200);
-    const line = logs.records().find((record) => record.level === 50);
-    expect(line).toMatchObject({ delivery: delivery.id });
-  });
-
-  it("answers a request that fails verification with its error, without dispatching", async () => {
-    const { receiver, seen, delivery } = setup();
-    const result = await receiver.receive(
-      { ...delivery.headers, "x-hub-signature-256": `sha256=${"0".repeat(64)}` },
-      delivery.body,
-    );
-    expect(result).toEqual({
-      status: 401,
-      body: { error: { code: "SIGNATURE_MISMATCH", message: expect.any(String) } },
+    const events = createDeliveryEvents();
+    const receiver = createWebhookReceiver({ secrets: [SECRET], scheduler, events });
+    const delivery = createSignedDelivery({ secret: SECRET, event: "ping", payload: {} });
+    expect(await receiver.receive(delivery.headers, delivery.body)).toMatchObject({
+      status: 200,
+      body: { status: "duplicate" },
     });
-    expect(seen).toHaveLength(0);
-  });
-
-  it("drain waits for running deliveries", async () => {
-    const { send, behave, receiver } = setup();
-    const handler = gate();
-    let finished = false;
-    behave(async () => {
-      await handler.opened;
-      finished = true;
-    });
-    expect((await send()).status).toBe(202);
-    let drained: boolean | undefined;
-    const draining = receiver.drain(5000).then((result) => (drained = result));
-    await tick();
-    expect(drained).toBeUndefined();
-    handler.open();
-    expect(await draining).toBe(true);
-    expect(finished).toBe(true);
-  });
-
-  it("drain gives up at its timeout and says so", async () => {
-    const { send, behave, receiver } = setup();
-    const handler = gate();
-    behave(() => handler.opened);
-    expect((await send()).status).toBe(202);
-    expect(await receiver.drain(20)).toBe(false);
-    expect(receiver.inFlight()).toBe(1);
-    handler.open();
-    expect(await receiver.drain(5000)).toBe(true);
-  });
-
-  it("drain with nothing running resolves true", async () => {
-    const { receiver } = setup();
-    expect(await receiver.drain(10)).toBe(true);
   });
 });

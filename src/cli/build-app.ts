@@ -1,0 +1,61 @@
+import type { Logger } from "pino";
+import { createApp, type CreateAppOptions, type Hookwright } from "../app/create-app.js";
+import type { Config } from "../config/config.js";
+import type { DeliveryEvents } from "../events/delivery-events.js";
+import { findPlugins, type PluginRef } from "../plugin-loader/find-plugins.js";
+import { importPlugin } from "../plugin-loader/import-plugin.js";
+import type { Sandbox } from "../sandbox/create-sandbox.js";
+import type { CliIo } from "./io.js";
+
+const TYPESCRIPT = /\.[cm]?ts$/;
+
+/** Node cannot import .ts by itself; tsx's loader is registered only when a plugin needs it. */
+async function registerTypeScript(): Promise<void> {
+  const { register } = await import("tsx/esm/api");
+  register();
+}
+
+/** The plugins named on the command line, else PLUGINS, else every one in plugins/. */
+export async function findPluginRefs(config: Config, names: string[], io: CliIo) {
+  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
+  if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
+  return refs;
+}
+
+/** createApp from the configuration (or the sandbox's app), the same for `run` and `worker`. */
+export function buildApp(
+  config: Config,
+  io: CliIo,
+  parts: Pick<CreateAppOptions, "stores" | "scheduler"> & {
+    logger: Logger;
+    events: DeliveryEvents;
+    secrets: readonly string[];
+    sandbox?: Sandbox;
+  },
+): Hookwright {
+  const { sandbox } = parts;
+  return createApp({
+    credentials: {
+      appId: config.app?.appId ?? sandbox!.appId,
+      privateKey: config.app?.privateKey.key ?? sandbox!.privateKey,
+      webhookSecrets: parts.secrets,
+    },
+    github: {
+      apiUrl: sandbox?.apiUrl ?? config.apiUrl,
+      tokenRefreshMarginS: config.tokenRefreshMarginS,
+    },
+    webhooks: { path: config.webhookPath, deadlineMs: config.deadlineMs },
+    stores: parts.stores,
+    scheduler: parts.scheduler,
+    dependencies: { logger: parts.logger, events: parts.events },
+    cwd: io.cwd,
+  });
+}
+
+export async function loadPlugins(hookwright: Hookwright, refs: PluginRef[], logger: Logger) {
+  for (const ref of refs) {
+    await hookwright.load(await importPlugin(ref, (specifier) => import(specifier)), ref.name);
+  }
+  logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
+  if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
+}

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import type { Command } from "commander";
+import { withDotenv } from "../../config/load-dotenv.js";
+import { readConfig } from "../../config/read-config.js";
+import { HookwrightError } from "../../errors.js";
+import { createDeliveryEvents } from "../../events/delivery-events.js";
+import { createLogger } from "../../logging/create-logger.js";
+import { buildApp, findPluginRefs, loadPlugins } from "../build-app.js";
+import type { CliIo } from "../io.js";
+import { drain, startStores } from "../run-command.js";
+import { requireApp } from "./app-setup.js";
+
+/**
+ * `hookwright worker [plugin…]`: runs queued deliveries (REDIS_URL) with the plugins, with no
+ * HTTP server, until SIGTERM; then lets its jobs finish for the drain window and hands the
+ * rest back to the queue.
+ */
+export async function workerCommand(names: string[], io: CliIo): Promise<void> {
+  const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), {
+    isTty: io.isTty,
+    webhookSecretOptional: true,
+  });
+  const app = requireApp(config);
+  if (!config.redisUrl || !config.delivery.queue) {
+    throw new HookwrightError(
+      "CONFIG_INVALID",
+      "REDIS_URL is not set (or DELIVERY_QUEUE=off): workers take deliveries from the Redis queue that receivers fill",
+      { variable: "REDIS_URL" },
+    );
+  }
+  const secrets = app.webhookSecrets;
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const refs = await findPluginRefs(config, names, io);
+  const events = createDeliveryEvents();
+  const stored = await startStores(config, io, logger, events);
+  const hookwright = buildApp(config, io, {
+    logger,
+    events,
+    secrets,
+    stores: stored.stores,
+    scheduler: stored.queue?.scheduler,
+  });
+  await loadPlugins(hookwright, refs, logger);
+  await stored.queue?.start(hookwright, Math.max(1, config.delivery.workers));
+  logger.info({ concurrency: config.delivery.workerConcurrency }, "worker started");
+  await new Promise<void>((done) => io.onShutdown(done));
+  logger.info("shutting down: finishing jobs in flight");
+  await drain(hookwright, stored.queue, config.delivery.drainMs, logger);
+  await stored.stop();
+}
+
+export function addWorkerCommand(program: Command, io: CliIo): void {
+  program
+    .command("worker")
+    .description("run queued deliveries (REDIS_URL) with the plugins, without an HTTP server")
+    .argument("[plugins...]", "plugin names in plugins/ or module paths")
+    .action((plugins: string[]) => workerCommand(plugins, io));
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "../clock.js";
+import type { DeliveryRunner } from "../app/run-delivery.js";
+import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
+import type { AckedFailures } from "../webhooks/acked-failures.js";
+import type { DeliveryRecords } from "../webhooks/delivery-records.js";
+import type { Scheduler } from "./scheduler.js";
+import { settleWithin } from "./settle-within.js";
+
+export interface InlineSchedulerOptions {
+  runner: DeliveryRunner;
+  records: DeliveryRecords;
+  logger: Logger;
+  /** GitHub waits 10 s for an answer; past this the delivery is answered 202 and goes on. */
+  deadlineMs: number;
+  /** Where deliveries still running when a drain ends are noted, so GitHub is asked again. */
+  journal?: AckedFailures;
+  clock?: Clock;
+}
+
+const TIMED_OUT = Symbol("timed out");
+
+/**
+ * Runs each delivery at once in this process. GitHub gets 200 or 500 when the handlers end
+ * within the deadline, 202 after it (a later failure is noted for `redeliver`).
+ */
+export function createInlineScheduler(options: InlineSchedulerOptions): Scheduler {
+  const { runner, records } = options;
+  /** Records being taken now: a drain waits for them, so their runs are seen and handed back. */
+  const beginning = new Set<Promise<unknown>>();
+  return {
+    async schedule(delivery) {
+      const owner = randomUUID();
+      let begun;
+      const taking = records.begin(delivery.id, owner);
+      beginning.add(taking);
+      try {
+        begun = await taking;
+      } catch (cause) {
+        throw new HookwrightError("SERVICE_UNAVAILABLE", "the delivery store cannot be reached", {
+          cause,
+        });
+      } finally {
+        beginning.delete(taking);
+      }
+      if (begun === "completed") return { status: 200, body: { status: "duplicate" } };
+      if (begun === "running") {
+        // 202 would make GitHub count it delivered: only say so while this process runs it.
+        if (runner.running().some((run) => run.delivery.id === delivery.id)) {
+          return { status: 202, body: { status: "running" } };
+        }
+        throw new HookwrightError("DELIVERY_IN_PROGRESS");
+      }
+      const answer = { acknowledged: false };
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+        timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
+      });
+      const run = runner.run(delivery, { owner, acknowledged: () => answer.acknowledged });
+      const result = await Promise.race([run, deadline]);
+      clearTimeout(timer);
+      if (result === TIMED_OUT) {
+        answer.acknowledged = true;
+        return { status: 202, body: { status: "accepted" } };
+      }
+      if (result.outcome === "released") {
+        // Handed back by a drain before GitHub was answered: a failure lets it come again.
+        throw new HookwrightError("SERVICE_UNAVAILABLE", "the server is shutting down");
+      }
+      if (result.outcome === "failed") {
+        const error = new HookwrightError("HANDLER_FAILED");
+        return { status: toHttpStatus(error), body: toErrorBody(error) };
+      }
+      return { status: 200, body: { status: "completed" } };
+    },
+    async drain(timeoutMs) {
+      await Promise.allSettled([...beginning]);
+      const left = await settleWithin(runner.running(), timeoutMs);
+      const now = (options.clock ?? systemClock).now();
+      for (const run of left) {
+        try {
+          await options.journal?.add(run.delivery.id, now);
+        } catch (error) {
+          options.logger.error({ err: error, delivery: run.delivery.id }, "could not journal");
+        }
+        await run.release();
+      }
+      if (left.length > 0) {
+        options.logger.warn(
+          { deliveries: left.map((run) => run.delivery.id) },
+          "deliveries still running at the end of the drain were handed back for redelivery",
+        );
+      }
+      return left.map((run) => run.delivery.id);
+    },
+    inFlight: () => runner.running().length,
+  };
+}

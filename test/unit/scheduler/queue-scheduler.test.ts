@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from "@jest/globals";
+import { createQueueScheduler } from "../../../src/scheduler/queue-scheduler.js";
+import { createManualClock } from "../../helpers/manual-clock.js";
+import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
+import { rejectionOf } from "../../helpers/rejection.js";
+import { delivery, openQueueHarness } from "./queue-harness.js";
+
+const describeRedis = hasRedisServer ? describe : describe.skip;
+
+describeRedis("createQueueScheduler", () => {
+  const redisServer = useRedisServer();
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await close?.();
+    close = undefined;
+  });
+
+  async function open(maxWaiting?: number) {
+    const harness = await openQueueHarness(redisServer, async () => undefined);
+    close = harness.close;
+    const clock = createManualClock(0);
+    const scheduler = createQueueScheduler({
+      queue: harness.queue,
+      records: harness.records,
+      events: harness.events,
+      logger: harness.logs.logger,
+      origin: "receiver-1",
+      maxWaiting,
+      clock,
+    });
+    return { ...harness, scheduler, clock };
+  }
+
+  it("queues a delivery as a job named by its id, with its origin and what is listened to, and answers 202", async () => {
+    const { scheduler, queue } = await open();
+    expect(await scheduler.schedule(delivery("d-1"))).toEqual({
+      status: 202,
+      body: { status: "queued" },
+    });
+    const job = await queue.getJob("d-1");
+    expect(job?.data).toEqual({
+      id: "d-1",
+      name: "issues",
+      payload: delivery("d-1").payload,
+      origin: "receiver-1",
+      observe: ["started", "plugin", "api-call", "finished", "dead"],
+    });
+  });
+
+  it("queues the same delivery id once, however often it arrives", async () => {
+    const { scheduler, queue } = await open();
+    await Promise.all([1, 2, 3].map(() => scheduler.schedule(delivery("d-1"))));
+    expect(await queue.getWaitingCount()).toBe(1);
+  });
+
+  it("answers 200 duplicate for a completed delivery and queues nothing", async () => {
+    const { scheduler, queue, records } = await open();
+    await records.begin("d-1", "someone");
+    await records.finish("d-1", "someone", "completed");
+    expect(await scheduler.schedule(delivery("d-1"))).toEqual({
+      status: 200,
+      body: { status: "duplicate" },
+    });
+    expect(await queue.getJob("d-1")).toBeUndefined();
+  });
+
+  it("answers 503 QUEUE_FULL past QUEUE_MAX_WAITING, counting waiting jobs at most once a second", async () => {
+    const { scheduler, clock, queue } = await open(2);
+    await scheduler.schedule(delivery("d-1"));
+    await scheduler.schedule(delivery("d-2"));
+    const full = await rejectionOf(scheduler.schedule(delivery("d-3")));
+    expect(full).toMatchObject({ code: "QUEUE_FULL" });
+    await queue.drain();
+    // The count is not taken again within the second…
+    expect(await rejectionOf(scheduler.schedule(delivery("d-3")))).toMatchObject({
+      code: "QUEUE_FULL",
+    });
+    clock.advance(1000);
+    expect((await scheduler.schedule(delivery("d-3"))).status).toBe(202);
+  });
+
+  it("answers 503 SERVICE_UNAVAILABLE while Redis cannot be reached", async () => {
+    const { scheduler } = await open();
+    await redisServer.server.stop();
+    try {
+      const refused = await rejectionOf(scheduler.schedule(delivery("d-9")));
+      expect(refused).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    } finally {
+      await redisServer.server.start();
+    }
+  });
+});
