@@ -181,12 +181,20 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
       else if (event.outcome === "handed-back") item.entry.error = "handed back at shutdown";
       changed(item.entry);
     }
+    if (event.type === "dead") {
+      const item = latest(event.delivery.id);
+      if (!item) return;
+      item.entry.outcome = "failed";
+      const why = event.error === undefined ? "" : `: ${scrub(event.error)}`;
+      item.entry.error = `failed on all ${event.attempts} attempts, now in the failed set${why}`;
+      changed(item.entry);
+    }
   }
 
   return {
     handle,
     attach: (events) =>
-      events.subscribe(handle, ["answered", "started", "plugin", "api-call", "finished"]),
+      events.subscribe(handle, ["answered", "started", "plugin", "api-call", "finished", "dead"]),
     list: () => stored.map((item) => structuredClone(item.entry)).reverse(),
     replayRequest(wanted) {
       const request = stored.find((item) => item.entry.seq === wanted)?.request;

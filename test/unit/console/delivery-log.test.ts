@@ -205,4 +205,38 @@ describe("createDeliveryLog", () => {
     second!.calls.push({ method: "X", path: "/", status: 0 });
     expect(log.list()[0]!.calls).toHaveLength(1);
   });
+
+  it("shows a queued delivery whose attempts ran out as failed, in the failed set, scrubbed", () => {
+    const log = createDeliveryLog({ scrub: createScrubber(["s3cret-value-123"]) });
+    log.handle(started());
+    log.handle(finished(DELIVERY, { error: "GitHub answered 502" }));
+    log.handle({
+      type: "dead",
+      delivery: DELIVERY,
+      attempts: 5,
+      error: "GitHub answered 502 for s3cret-value-123",
+    });
+    const [entry] = log.list();
+    expect(entry!.outcome).toBe("failed");
+    expect(entry!.error).toMatch(
+      /^failed on all 5 attempts, now in the failed set: GitHub answered 502/,
+    );
+    expect(entry!.error).not.toContain("s3cret-value-123");
+  });
+
+  it("shows a verified delivery answered 503 as refused, with its code, and keeps it for replay", () => {
+    const log = createDeliveryLog();
+    log.handle(
+      answered(503, {
+        error: { code: "DELIVERY_IN_PROGRESS", message: "another process holds it" },
+      }),
+    );
+    const [entry] = log.list();
+    expect(entry).toMatchObject({
+      outcome: "refused",
+      status: 503,
+      error: "DELIVERY_IN_PROGRESS: another process holds it",
+      replayable: true,
+    });
+  });
 });
