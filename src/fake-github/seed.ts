@@ -13,9 +13,15 @@ function checkName(fullName: string): void {
   }
 }
 
+function lowestFree(state: FakeState, repo: string): number {
+  let number = 1;
+  while (state.records.issue(repo, number) !== undefined) number += 1;
+  return number;
+}
+
 function addIssue(state: FakeState, repo: string, seed: FakeIssueSeed): FakeIssue {
   const { records } = state;
-  const number = seed.number ?? records.nextNumber(repo);
+  const number = seed.number ?? lowestFree(state, repo);
   if (records.issue(repo, number) !== undefined) {
     throw new Error(`fake GitHub: ${repo}#${number} is seeded twice`);
   }
@@ -76,8 +82,15 @@ export function seedRepository(state: FakeState, repo: string, seed: FakeReposit
     if (color !== undefined) defined.color = color;
     if (description !== undefined) defined.description = description;
   }
-  for (const issue of seed.issues ?? []) addIssue(state, repo, issue);
-  for (const pull of seed.pulls ?? []) addPull(state, repo, pull);
+  // Numbered ones first, so an unnumbered issue never takes a number a pull was seeded with.
+  const entries = [
+    ...(seed.issues ?? []).map((issue) => ({ issue, pull: false })),
+    ...(seed.pulls ?? []).map((issue) => ({ issue, pull: true })),
+  ].sort((a, b) => Number(a.issue.number === undefined) - Number(b.issue.number === undefined));
+  for (const { issue, pull } of entries) {
+    if (pull) addPull(state, repo, issue);
+    else addIssue(state, repo, issue);
+  }
   if (seed.commits !== undefined) records.setCommits(repo, seed.commits);
   for (const release of seed.releases ?? []) {
     records.releases.push({

@@ -10,7 +10,7 @@ export interface FakeCommitSeed {
 }
 
 export interface FakeIssueSeed {
-  /** Defaults to the next free number of the repository (issues and pulls share numbers). */
+  /** Defaults to the lowest number not taken (issues and pulls share numbers; numbered seeds go first). */
   number?: number;
   title: string;
   body?: string;

@@ -22,9 +22,9 @@ describe("fake GitHub: seeding", () => {
       },
     });
     expect(github.records.issues.map((issue) => [issue.number, issue.title])).toEqual([
-      [1, "first"],
       [7, "seventh"],
-      [8, "pull"],
+      [1, "first"],
+      [2, "pull"],
     ]);
     expect(github.records.labelsOf("Octo/Hello")).toEqual([
       { name: "bug", color: "ededed", description: null },
@@ -48,7 +48,7 @@ describe("fake GitHub: seeding", () => {
       path: ".github/bot.yml",
     });
     expect(file).toMatchObject({ path: ".github/bot.yml" });
-    const { data: files } = await octokit.rest.pulls.listFiles({ ...HELLO, pull_number: 8 });
+    const { data: files } = await octokit.rest.pulls.listFiles({ ...HELLO, pull_number: 2 });
     expect(files.map((each) => each.filename)).toEqual(["a.ts"]);
   });
 
