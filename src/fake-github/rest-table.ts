@@ -106,6 +106,11 @@ function safeDecode(value: string): string {
 
 let shipped: RestTable | undefined;
 
+/** Whether this process has read the shipped table yet (it should not have, serving a real app). */
+export function shippedRestTableLoaded(): boolean {
+  return shipped !== undefined;
+}
+
 /**
  * GitHub's documented REST routes, read on first use: the file is ~200 KB gzipped and takes
  * tens of milliseconds to parse, which a server with a real app never needs to pay. Immutable,

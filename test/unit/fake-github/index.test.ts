@@ -1,9 +1,20 @@
 import { describe, expect, it } from "@jest/globals";
+import { shippedRestTableLoaded } from "../../../src/fake-github/rest-table.js";
 import { fakeWithClient, HELLO } from "../../helpers/fake-github-client.js";
 
 const many = Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`octo/repo-${i}`, {}]));
 
 describe("fake GitHub: every documented route", () => {
+  // First in the file: the table is read once per process, on the first route without a handler.
+  it("reads GitHub's description only when a route it keeps no state for is asked", async () => {
+    const { octokit } = fakeWithClient();
+    await octokit.rest.repos.get(HELLO);
+    await octokit.rest.issues.createComment({ ...HELLO, issue_number: 1, body: "hi" });
+    expect(shippedRestTableLoaded()).toBe(false);
+    await octokit.rest.repos.listBranches(HELLO);
+    expect(shippedRestTableLoaded()).toBe(true);
+  });
+
   it("answers a documented route it keeps no state for with GitHub's example, on the client's base URL", async () => {
     const { octokit } = fakeWithClient({ apiUrl: "https://ghe.test/api/v3" });
     const { status, data } = await octokit.rest.repos.listBranches(HELLO);
