@@ -5,6 +5,7 @@ import type { RestTable } from "./rest-table.js";
 import { matchRoute, type Need, type Route } from "./router.js";
 import { appRoutes } from "./routes-app.js";
 import { checkRoutes } from "./routes-checks.js";
+import { contentsRoutes } from "./routes-contents.js";
 import { issueRecordRoutes } from "./routes-issue-records.js";
 import { issueRoutes } from "./routes-issues.js";
 import { hookDeliveryRoutes } from "./routes-hook-deliveries.js";
@@ -21,6 +22,7 @@ const ROUTES: Route[] = [
   ...appRoutes,
   ...hookDeliveryRoutes,
   ...repoRoutes,
+  ...contentsRoutes,
   ...issueRoutes,
   ...issueRecordRoutes,
   ...labelRoutes,

@@ -24,6 +24,8 @@ export interface RecordStore extends FakeRecords {
   removeLabel(repo: string, name: string): boolean;
   /** Replaces a repository's history. */
   setCommits(repo: string, commits: FakeCommitSeed[]): void;
+  /** Appends a commit to the default branch's history. */
+  addCommit(repo: string, commit: FakeCommitSeed): Required<FakeCommitSeed>;
   /** The next id of a kind (release, check_run, check_suite). */
   nextId(kind: string): number;
 }
@@ -111,6 +113,13 @@ export function createRecordStore(clock: Clock): RecordStore {
         key(repo),
         seeds.map((seed, index) => toCommit(repo, seed, index)),
       );
+    },
+    addCommit(repo, seed) {
+      const history = commits.get(key(repo)) ?? [];
+      const commit = toCommit(repo, seed, history.length);
+      history.push(commit);
+      commits.set(key(repo), history);
+      return commit;
     },
     nextId(kind) {
       const next = (ids.get(kind) ?? 0) + 1;

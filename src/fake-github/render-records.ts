@@ -1,5 +1,5 @@
 import { isoSeconds } from "./http.js";
-import { DEFAULT_LABEL_COLOR } from "./records.js";
+import { DEFAULT_LABEL_COLOR, fakeSha } from "./records.js";
 import { renderAccount, renderRepo, WEB_URL } from "./render.js";
 import type { FakeState, Repo } from "./state.js";
 import type { FakeCheckRun, FakeCommitSeed, FakeIssue, FakeRelease } from "./types-records.js";
@@ -87,7 +87,14 @@ export function renderPull(scope: RenderScope, repo: Repo, issue: FakeIssue): ob
     merged: pull.merged,
     merged_at: pull.merged ? isoSeconds(issue.updatedAt) : null,
     head: { label: `${repo.owner}:${pull.head}`, ref: pull.head, sha: head, repo: repoBody },
-    base: { label: `${repo.owner}:${pull.base}`, ref: pull.base, sha: head, repo: repoBody },
+    base: {
+      label: `${repo.owner}:${pull.base}`,
+      ref: pull.base,
+      sha:
+        scope.state.records.commitsOf(repo.fullName).at(-1)?.sha ??
+        fakeSha(repo.fullName, pull.base),
+      repo: repoBody,
+    },
     commits: pull.commits.length,
     changed_files:
       scope.state.pullFiles.get(`${issue.repo.toLowerCase()}#${issue.number}`)?.length ?? 0,
