@@ -48,6 +48,17 @@ describe("fake GitHub: every documented route", () => {
     });
   });
 
+  it("answers GitHub's 422 naming a path parameter Octokit was not given", async () => {
+    const { octokit } = fakeWithClient();
+    const withoutRepo = { owner: "octo", title: "t" } as unknown as Parameters<
+      typeof octokit.rest.issues.create
+    >[0];
+    await expect(octokit.rest.issues.create(withoutRepo)).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('"repo" wasn\'t supplied'),
+    });
+  });
+
   it("refuses bad credentials on documented routes too", async () => {
     const { github } = fakeWithClient();
     const answer = await github.fetch("http://x/repos/octo/hello/branches", {
