@@ -4,11 +4,15 @@ import { systemClock } from "../clock.js";
 import { expectCall, expectNoCall, findCalls, writes } from "./assertions.js";
 import { readCredentials, toCallAuth } from "./auth.js";
 import { dispatch } from "./dispatch.js";
+import { createCustomRoutes } from "./custom-routes.js";
 import { createFailureQueue, matchesCall } from "./failures.js";
+import { answerGraphql, isGraphqlCall } from "./graphql.js";
 import { toResponse } from "./http.js";
 import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
+import { shippedRestTable } from "./rest-table.js";
+import { seedRepository } from "./seed.js";
 import { createFakeState } from "./state.js";
-import type { FakeGitHub, FakeGitHubOptions, RecordedCall } from "./types.js";
+import type { FakeGitHub, FakeGitHubOptions, GraphqlHandler, RecordedCall } from "./types.js";
 
 export type * from "./types.js";
 
@@ -42,8 +46,13 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   const publicKey = toPublicKey(options.publicKey);
   const state = createFakeState(options.appId, clock, options.tokenLifetimeS ?? 3600);
   for (const installation of options.installations ?? []) state.addInstallation(installation);
+  for (const [repo, seed] of Object.entries(options.repositories ?? {})) {
+    seedRepository(state, repo, seed);
+  }
   const calls: RecordedCall[] = [];
   const failures = createFailureQueue();
+  const custom = createCustomRoutes();
+  let graphqlHandler: GraphqlHandler | undefined;
   let latencyMs = 0;
   let server: LoopbackServer | undefined;
 
@@ -55,17 +64,26 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     const path = `${pathname}${url.search}`;
     const { body, bodyIsJson } = parseBody(await request.text());
     const credentials = readCredentials(request.headers.get("authorization"), state, publicKey);
+    const method = request.method.toUpperCase();
+    const { headers } = request;
     const result =
       failures.take(request.method, path) ??
-      dispatch(state, {
-        method: request.method,
-        url,
-        apiBase: `${url.origin}${prefix}`,
-        pathname,
-        body,
-        bodyIsJson,
-        credentials,
-      });
+      (await custom.answer({ method, pathname, url, body, headers, records: state.records })) ??
+      (isGraphqlCall(method, pathname)
+        ? await answerGraphql(graphqlHandler, body, credentials)
+        : dispatch(
+            state,
+            {
+              method,
+              url,
+              apiBase: `${url.origin}${prefix}`,
+              pathname,
+              body,
+              bodyIsJson,
+              credentials,
+            },
+            shippedRestTable,
+          ));
     calls.push({
       method: request.method,
       path,
@@ -80,7 +98,14 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
 
   return {
     handle,
-    fetch: (input, init) => handle(new Request(input, init)),
+    async fetch(input, init) {
+      const request = new Request(input, init);
+      const response = await handle(request);
+      // A real fetch answer carries the URL it came from; Octokit's paginate reads it for
+      // lists GitHub wraps (`total_count` + items), and an empty one throws "Invalid URL".
+      Object.defineProperty(response, "url", { value: request.url });
+      return response;
+    },
     async listen() {
       server ??= await serveOnLoopback(handle);
       return server.url;
@@ -127,5 +152,13 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     setLatency(ms) {
       latencyMs = ms;
     },
+    route(spec, handler) {
+      custom.add(spec, handler);
+    },
+    graphql(handler) {
+      graphqlHandler = handler;
+    },
+    seed: (repo, seed) => seedRepository(state, repo, seed),
+    records: state.records,
   };
 }

@@ -19,13 +19,20 @@ export function renderRepo(state: FakeState, repo: Repo, apiBase: string): objec
   const owner = [...state.installations.values()].find(
     (installation) => installation.login.toLowerCase() === repo.owner.toLowerCase(),
   );
+  const settings = state.records.settingsOf(repo.fullName);
   return {
+    ...settings.extra,
     id: repo.id,
     node_id: Buffer.from(`010:Repository${repo.id}`).toString("base64"),
     name: repo.name,
     full_name: repo.fullName,
     owner: renderAccount(state, repo.owner, owner?.accountType ?? "Organization"),
-    private: true,
+    private: settings.private,
+    description: settings.description,
+    homepage: settings.homepage,
+    archived: settings.archived,
+    has_issues: settings.hasIssues,
+    topics: settings.topics,
     default_branch: state.defaultBranch(repo.fullName),
     html_url: `${WEB_URL}/${repo.fullName}`,
     url: `${apiBase}/repos/${repo.fullName}`,

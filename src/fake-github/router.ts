@@ -25,7 +25,7 @@ export interface Route {
   handle(context: RouteContext): RouteResult;
 }
 
-/** `:name` matches one segment, a trailing `*name` the rest of the path (possibly empty). */
+/** `:name` matches one segment (`:number` digits only), a trailing `*name` the rest of the path (possibly empty). */
 export function route(
   method: string,
   path: string,
@@ -38,7 +38,8 @@ export function route(
     .map((segment) => {
       if (segment.startsWith(":")) {
         names.push(segment.slice(1));
-        return "([^/]+)";
+        // Only digits, so `/issues/events` or `/pulls/comments` fall through to their own routes.
+        return segment === ":number" ? "(\\d+)" : "([^/]+)";
       }
       if (segment.startsWith("*")) {
         names.push(segment.slice(1));

@@ -1,16 +1,11 @@
 import { GitHubError, paginate } from "./http.js";
+import { renderLabel } from "./render-records.js";
 import { route, type Route, type RouteContext } from "./router.js";
 import { issueKey, issueNumber, repoFor, tokenOf } from "./route-helpers.js";
 import type { Repo } from "./state.js";
 
 function renderLabels(context: RouteContext, repo: Repo, names: string[]): object[] {
-  return names.map((name) => ({
-    id: context.state.id("label", `${repo.fullName}:${name}`),
-    name,
-    color: "ededed",
-    default: false,
-    url: `${context.apiBase}/repos/${repo.fullName}/labels/${encodeURIComponent(name)}`,
-  }));
+  return names.map((name) => renderLabel(context, repo.fullName, name));
 }
 
 /** Labels on issues and pull requests, and the files a pull request changes. */
@@ -28,6 +23,7 @@ export const issueRoutes: Route[] = [
     const key = issueKey(repo, number);
     const current = state.issueLabels.get(key) ?? [];
     const merged = [...current, ...raw.filter((label) => !current.includes(label))];
+    for (const name of raw) state.records.ensureLabel(repo.fullName, name);
     state.issueLabels.set(key, merged);
     state.labels.push({
       repo: repo.fullName,

@@ -23,6 +23,17 @@ function renderComment(context: RouteContext, comment: FakeComment): object {
   };
 }
 
+function commentsOf(context: RouteContext, fullName: string): FakeComment[] {
+  return context.state.comments.filter((comment) => comment.repo === fullName);
+}
+
+function findComment(context: RouteContext, fullName: string): FakeComment {
+  const id = Number(context.params.id);
+  const comment = commentsOf(context, fullName).find((candidate) => candidate.id === id);
+  if (comment === undefined) throw new GitHubError(404, "Not Found");
+  return comment;
+}
+
 /** The endpoints an installation token reaches. */
 export const repoRoutes: Route[] = [
   route("GET", "/installation/repositories", "token", (context) => {
@@ -81,6 +92,34 @@ export const repoRoutes: Route[] = [
       headers: page.headers,
       body: page.items.map((comment) => renderComment(context, comment)),
     };
+  }),
+
+  route("GET", "/repos/:owner/:repo/issues/comments", "token", (context) => {
+    const repo = repoFor(context, ["issues", "read"]);
+    const page = paginate(commentsOf(context, repo.fullName), context.url);
+    const body = page.items.map((comment) => renderComment(context, comment));
+    return { status: 200, headers: page.headers, body };
+  }),
+
+  route("GET", "/repos/:owner/:repo/issues/comments/:id", "token", (context) => {
+    const comment = findComment(context, repoFor(context, ["issues", "read"]).fullName);
+    return { status: 200, body: renderComment(context, comment) };
+  }),
+
+  route("PATCH", "/repos/:owner/:repo/issues/comments/:id", "token", (context) => {
+    const comment = findComment(context, repoFor(context, ["issues", "write"]).fullName);
+    const body = (context.body as { body?: unknown } | undefined)?.body;
+    if (typeof body !== "string") {
+      throw new GitHubError(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
+    }
+    comment.body = body;
+    return { status: 200, body: renderComment(context, comment) };
+  }),
+
+  route("DELETE", "/repos/:owner/:repo/issues/comments/:id", "token", (context) => {
+    const comment = findComment(context, repoFor(context, ["issues", "write"]).fullName);
+    context.state.comments.splice(context.state.comments.indexOf(comment), 1);
+    return { status: 204 };
   }),
 
   route("GET", "/repos/:owner/:repo/contents/*path", "token", (context) => {

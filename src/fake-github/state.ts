@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.js";
+import { createRecordStore, type RecordStore } from "./records.js";
 import type {
   FakeComment,
   FakeInstallationInput,
@@ -13,6 +14,18 @@ export const DEFAULT_PERMISSIONS: Permissions = {
   pull_requests: "write",
   contents: "read",
   metadata: "read",
+};
+
+/**
+ * What the test kit's and the sandbox's installation is granted: enough for every route the
+ * fake keeps state for, so a plugin under test is refused only where its own scope says so.
+ */
+export const TEST_KIT_PERMISSIONS: Permissions = {
+  ...DEFAULT_PERMISSIONS,
+  administration: "write",
+  checks: "write",
+  contents: "write",
+  statuses: "write",
 };
 
 export const DEFAULT_BRANCH = "main";
@@ -51,6 +64,8 @@ export interface FakeState {
   readonly issueLabels: Map<string, string[]>;
   /** Changed paths per `owner/name#number` (lower-cased repo), for a pull request's files. */
   readonly pullFiles: Map<string, string[]>;
+  /** Issues, pulls, releases, check runs, repository labels and settings. */
+  readonly records: RecordStore;
   /** The branch a repository's contents are read from when no `ref` is given. */
   defaultBranch(repo: string): string;
   setDefaultBranch(repo: string, branch: string): void;
@@ -104,6 +119,7 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
     redeliveryRequests: [],
     issueLabels: new Map(),
     pullFiles: new Map(),
+    records: createRecordStore(clock),
     defaultBranch: (fullName) => defaultBranches.get(fullName.toLowerCase()) ?? DEFAULT_BRANCH,
     setDefaultBranch(fullName, branch) {
       defaultBranches.set(fullName.toLowerCase(), branch);

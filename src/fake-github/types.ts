@@ -1,5 +1,13 @@
 import type { KeyObject } from "node:crypto";
 import type { Clock } from "../clock.js";
+import type {
+  FakeRecords,
+  FakeRepositorySeed,
+  FakeRouteHandler,
+  GraphqlHandler,
+} from "./types-records.js";
+
+export type * from "./types-records.js";
 
 export type Permissions = Record<string, string>;
 
@@ -24,6 +32,11 @@ export interface FakeGitHubOptions {
   /** Lifetime of issued installation tokens; GitHub's is one hour. */
   tokenLifetimeS?: number;
   installations?: FakeInstallationInput[];
+  /**
+   * What repositories hold, by full name: files, issues, pulls (with commits and files),
+   * commits, releases, labels, topics. Which installation reaches them is `installations`'.
+   */
+  repositories?: Record<string, FakeRepositorySeed>;
 }
 
 export type AuthKind = "jwt" | "token" | "none" | "invalid";
@@ -165,4 +178,31 @@ export interface FakeGitHub {
   failNext(match: FailureMatch, response: InjectedResponse, times?: number): void;
   /** Delays every response by `ms` (real time). */
   setLatency(ms: number): void;
+  /**
+   * Adds a route, or overrides a built-in or documented one, for the life of the fake (`reset`
+   * keeps it). `{name}` matches one path segment, a final `{path}` the rest. The handler is
+   * called without any credential check.
+   * @example
+   * github.route("GET /repos/{owner}/{repo}/branches/{branch}", ({ params }) => ({
+   *   status: 200,
+   *   body: { name: params.branch, protected: true },
+   * }));
+   */
+  route(spec: string, handler: FakeRouteHandler): void;
+  /**
+   * Answers `POST /graphql` with `handler`'s return value as `data`; a thrown error, or a
+   * returned `{ errors }`, answers GraphQL errors. Without a handler every query gets one
+   * GraphQL error saying so.
+   * @example
+   * github.graphql(({ query, variables }) => ({ repository: { name: variables.name } }));
+   */
+  graphql(handler: GraphqlHandler): void;
+  /**
+   * Adds to what a repository holds (see `FakeGitHubOptions.repositories`).
+   * @example
+   * github.seed("octo/hello", { issues: [{ title: "Crash on start", labels: ["bug"] }] });
+   */
+  seed(repo: string, seed: FakeRepositorySeed): void;
+  /** Issues, pull requests, releases, check runs, labels and settings, as routes left them. */
+  readonly records: FakeRecords;
 }

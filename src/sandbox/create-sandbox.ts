@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { createFakeGitHub } from "../fake-github/index.js";
+import { TEST_KIT_PERMISSIONS } from "../fake-github/state.js";
 import type { FakeGitHub } from "../fake-github/types.js";
 import { describeChanges, type SandboxChange } from "./describe-changes.js";
 
@@ -44,6 +45,7 @@ export async function startSandbox(): Promise<Sandbox> {
         id: SANDBOX_INSTALLATION_ID,
         account: { login: SANDBOX_OWNER, type: "User" },
         repositories: [SANDBOX_REPOSITORY],
+        permissions: TEST_KIT_PERMISSIONS,
       },
     ],
   });

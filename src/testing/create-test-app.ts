@@ -4,7 +4,13 @@ import type { DeliveryError, Plugin } from "../app/app.js";
 import { createApp, type Hookwright } from "../app/create-app.js";
 import type { Clock } from "../clock.js";
 import { createFakeGitHub } from "../fake-github/index.js";
-import type { FakeGitHub, FakeInstallationInput } from "../fake-github/types.js";
+import { TEST_KIT_PERMISSIONS } from "../fake-github/state.js";
+import type {
+  FakeGitHub,
+  FakeInstallationInput,
+  FakeRepositorySeed,
+  Permissions,
+} from "../fake-github/types.js";
 import { readFixture } from "../fake-github/fixtures.js";
 import { createMemoryLogger } from "./memory-logger.js";
 import { createSignedDelivery } from "../fake-github/signed-delivery.js";
@@ -12,11 +18,21 @@ import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 export interface TestAppOptions {
   /** The installation deliveries come from when their payload names none. Default 1. */
   installationId?: number;
-  /** Repositories the installation can reach besides those named by payloads and `files`. */
-  repositories?: string[];
+  /**
+   * Repositories the installation can reach besides those named by payloads and `files`: a
+   * list of names, or what each holds (files, issues, pulls, commits, releases, labels, topics).
+   * @example
+   * { "octo/hello": { issues: [{ title: "Crash", labels: ["bug"] }], releases: [{ tagName: "v1.0.0" }] } }
+   */
+  repositories?: string[] | Record<string, FakeRepositorySeed>;
   /** Files per repository, e.g. `{ "octo/hello": { ".github/labeler.yml": "..." } }`. */
   files?: Record<string, Record<string, string>>;
   clock?: Clock;
+  /**
+   * What the installation is granted. Defaults to write on issues, pull requests, contents,
+   * checks, statuses and administration, and read on metadata.
+   */
+  permissions?: Permissions;
   /** Where logs go; by default they are kept in memory, readable through `logs()`. */
   logger?: Logger;
 }
@@ -89,6 +105,7 @@ export async function createTestApp(
       id: installationId,
       account: { login: fullName.split("/")[0] ?? "octo" },
       repositories: [],
+      permissions: options.permissions ?? TEST_KIT_PERMISSIONS,
     };
     if (current.repositories.some((name) => name.toLowerCase() === fullName.toLowerCase())) return;
     current.repositories.push(fullName);
@@ -102,8 +119,17 @@ export async function createTestApp(
       reach(repo);
       fake.setFile(repo, path, content, ref);
     },
+    seed(repo, seed) {
+      fake.seed(repo, seed);
+      reach(repo);
+    },
   };
-  for (const repo of options.repositories ?? []) reach(repo);
+  const repositories = options.repositories ?? [];
+  if (Array.isArray(repositories)) {
+    for (const repo of repositories) reach(repo);
+  } else {
+    for (const [repo, seed] of Object.entries(repositories)) github.seed(repo, seed);
+  }
   for (const [repo, files] of Object.entries(options.files ?? {})) {
     for (const [path, content] of Object.entries(files)) github.setFile(repo, path, content);
   }

@@ -63,4 +63,30 @@ describe("startSandbox", () => {
     ]);
     expect(sandbox.changesFor("other")).toEqual([]);
   });
+
+  it("answers documented routes over HTTP too: check runs kept, other routes their example, paginated lists absolute", async () => {
+    sandbox = await startSandbox();
+    const app = new Octokit({ baseUrl: sandbox.apiUrl, auth: appJwt(sandbox) });
+    const { data } = await app.request("POST /app/installations/{id}/access_tokens", { id: 1 });
+    const octokit = new Octokit({ baseUrl: sandbox.apiUrl, auth: data.token });
+    const repo = { owner: "Codertocat", repo: "Hello-World" };
+    const run = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: "lint",
+      head_sha: "a".repeat(40),
+    });
+    expect(run.status).toBe(201);
+    const branches = await octokit.request("GET /repos/{owner}/{repo}/branches", repo);
+    expect(branches.data[0]?.commit.url.startsWith(`${sandbox.apiUrl}/repos/`)).toBe(true);
+    await expect(octokit.request("GET /repos/{owner}/{repo}/nothing", repo)).rejects.toMatchObject({
+      status: 404,
+    });
+    await octokit.request("POST /repos/{owner}/{repo}/labels", { ...repo, name: "a" });
+    await octokit.request("POST /repos/{owner}/{repo}/labels", { ...repo, name: "b" });
+    const page = await octokit.request("GET /repos/{owner}/{repo}/labels", {
+      ...repo,
+      per_page: 1,
+    });
+    expect(page.headers.link).toContain(`<${sandbox.apiUrl}/repos/Codertocat/Hello-World/labels?`);
+  });
 });
