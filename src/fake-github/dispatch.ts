@@ -6,6 +6,7 @@ import { issueRoutes } from "./routes-issues.js";
 import { hookDeliveryRoutes } from "./routes-hook-deliveries.js";
 import { repoRoutes } from "./routes-repos.js";
 import type { FakeState } from "./state.js";
+import type { TokenFormat } from "./types.js";
 
 const ROUTES: Route[] = [...appRoutes, ...hookDeliveryRoutes, ...repoRoutes, ...issueRoutes];
 
@@ -19,6 +20,7 @@ export interface IncomingCall {
   body: unknown;
   bodyIsJson: boolean;
   credentials: Credentials;
+  tokenFormat: TokenFormat;
 }
 
 /** Why the credentials do not fit the route, or undefined when they do. */
@@ -49,8 +51,9 @@ export function dispatch(state: FakeState, call: IncomingCall): RouteResult {
         return errorResult(403, "This installation has been suspended");
       }
     }
-    const { url, apiBase, body } = call;
-    return found.route.handle({ state, params: found.params, url, apiBase, body, token });
+    const { url, apiBase, body, tokenFormat } = call;
+    const params = found.params;
+    return found.route.handle({ state, params, url, apiBase, body, token, tokenFormat });
   } catch (error) {
     if (error instanceof GitHubError) return errorResult(error.status, error.message);
     throw error;

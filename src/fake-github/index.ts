@@ -8,6 +8,8 @@ import { createFailureQueue, matchesCall } from "./failures.js";
 import { toResponse } from "./http.js";
 import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
 import { createFakeState } from "./state.js";
+import { requestedTokenFormat } from "./tokens.js";
+import { fakeTokenFormat } from "../config/fake-token-format.js";
 import type { FakeGitHub, FakeGitHubOptions, RecordedCall } from "./types.js";
 
 export type * from "./types.js";
@@ -41,6 +43,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   const clock = options.clock ?? systemClock;
   const publicKey = toPublicKey(options.publicKey);
   const state = createFakeState(options.appId, clock, options.tokenLifetimeS ?? 3600);
+  const tokenFormat = options.tokenFormat ?? fakeTokenFormat();
   for (const installation of options.installations ?? []) state.addInstallation(installation);
   const calls: RecordedCall[] = [];
   const failures = createFailureQueue();
@@ -65,6 +68,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
         body,
         bodyIsJson,
         credentials,
+        tokenFormat: requestedTokenFormat(request.headers) ?? tokenFormat,
       });
     calls.push({
       method: request.method,

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { createFakeGitHub } from "../fake-github/index.js";
-import type { FakeGitHub } from "../fake-github/types.js";
+import type { FakeGitHub, TokenFormat } from "../fake-github/types.js";
 import { describeChanges, type SandboxChange } from "./describe-changes.js";
 
 /** The one simulated installation and repository; the repository is the fixtures' own. */
@@ -10,6 +10,11 @@ export const SANDBOX_OWNER = "Codertocat";
 export const SANDBOX_REPOSITORY = "Codertocat/Hello-World";
 
 /** A simulated GitHub on loopback, with the credentials of an app registered on it. */
+export interface SandboxOptions {
+  /** The installation tokens its GitHub issues; the fake's default otherwise. */
+  tokenFormat?: TokenFormat;
+}
+
 export interface Sandbox {
   appId: string;
   privateKey: KeyObject;
@@ -32,11 +37,12 @@ export interface Sandbox {
  * const hookwright = createApp({ appId: sandbox.appId, privateKey: sandbox.privateKey,
  *   webhookSecrets: [sandbox.webhookSecret], apiUrl: sandbox.apiUrl });
  */
-export async function startSandbox(): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const github: FakeGitHub = createFakeGitHub({
     appId: SANDBOX_APP_ID,
     publicKey,
+    ...(options.tokenFormat && { tokenFormat: options.tokenFormat }),
     installations: [
       {
         id: SANDBOX_INSTALLATION_ID,
