@@ -7,18 +7,12 @@ import { readConfig } from "../config/read-config.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
 import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
+import { registerTypeScriptFor } from "../plugin-loader/register-typescript.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
 import type { CliIo } from "./io.js";
 
-const TYPESCRIPT = /\.[cm]?ts$/;
 const DRAIN_MS = 8000;
-
-/** Node cannot import .ts by itself; tsx's loader is registered only when a plugin needs it. */
-async function registerTypeScript(): Promise<void> {
-  const { register } = await import("tsx/esm/api");
-  register();
-}
 
 // The sandbox (a whole simulated GitHub), the console, app registration and the smee tunnel
 // are each loaded only in the mode that uses them: together they were most of the start time.
@@ -94,8 +88,10 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     const { appId, privateKey } = config.app;
     logger.info({ appId, keyFingerprint: privateKey.fingerprint }, "private key loaded");
   }
-  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
-  if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
+  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins, {
+    preferCompiled: io.env.NODE_ENV === "production",
+  });
+  await registerTypeScriptFor(refs);
   const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
   const consoleKit = consoleOn ? await importConsole() : undefined;
   const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
