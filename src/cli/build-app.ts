@@ -4,21 +4,17 @@ import type { Config } from "../config/config.js";
 import type { DeliveryEvents } from "../events/delivery-events.js";
 import { findPlugins, type PluginRef } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
+import { registerTypeScriptFor } from "../plugin-loader/register-typescript.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import type { CliIo } from "./io.js";
 
-const TYPESCRIPT = /\.[cm]?ts$/;
-
-/** Node cannot import .ts by itself; tsx's loader is registered only when a plugin needs it. */
-async function registerTypeScript(): Promise<void> {
-  const { register } = await import("tsx/esm/api");
-  register();
-}
-
 /** The plugins named on the command line, else PLUGINS, else every one in plugins/. */
 export async function findPluginRefs(config: Config, names: string[], io: CliIo) {
-  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins);
-  if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
+  // Production runs the compiled plugins in dist/; development the sources, through tsx.
+  const refs = findPlugins(io.cwd, names.length > 0 ? names : config.plugins, {
+    preferCompiled: io.env.NODE_ENV === "production",
+  });
+  await registerTypeScriptFor(refs);
   return refs;
 }
 

@@ -23,6 +23,9 @@ export const ISS_NOT_FOUND = "Integration not found";
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-a-json-web-token-jwt-for-a-github-app
 const MAX_JWT_LIFETIME_S = 600;
 
+// https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/
+const TOKEN_PREFIX = /^gh[opsur]_/;
+
 /** What the Authorization header proves; checked against the route's needs later. */
 export function readCredentials(
   header: string | null,
@@ -33,7 +36,8 @@ export function readCredentials(
   const match = /^(bearer|token)\s+(\S+)\s*$/i.exec(header.trim());
   const value = match?.[2];
   if (value === undefined) return { kind: "invalid", message: BAD_CREDENTIALS };
-  if (value.split(".").length === 3) {
+  // A stateless installation token is `ghs_` and a JWT: three dot-separated parts too.
+  if (!TOKEN_PREFIX.test(value) && value.split(".").length === 3) {
     const message = verifyAppJwt(value, state, publicKey);
     return message === undefined ? { kind: "jwt" } : { kind: "invalid", message };
   }

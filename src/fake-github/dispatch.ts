@@ -16,6 +16,7 @@ import { repoSettingsRoutes } from "./routes-repo-settings.js";
 import { repoRoutes } from "./routes-repos.js";
 import { searchRoutes } from "./routes-search.js";
 import type { FakeState } from "./state.js";
+import type { TokenFormat } from "./types.js";
 
 /** The routes the fake keeps state for; every other documented route answers its example. */
 const ROUTES: Route[] = [
@@ -43,6 +44,7 @@ export interface IncomingCall {
   body: unknown;
   bodyIsJson: boolean;
   credentials: Credentials;
+  tokenFormat: TokenFormat;
 }
 
 /** Why the credentials do not fit the route, or undefined when they do. */
@@ -90,8 +92,9 @@ export function dispatch(
         return errorResult(403, "This installation has been suspended");
       }
     }
-    const { url, apiBase, body } = call;
-    return found.route.handle({ state, params: found.params, url, apiBase, body, token });
+    const { url, apiBase, body, tokenFormat } = call;
+    const params = found.params;
+    return found.route.handle({ state, params, url, apiBase, body, token, tokenFormat });
   } catch (error) {
     if (error instanceof GitHubError) return errorResult(error.status, error.message);
     throw error;

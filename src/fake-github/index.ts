@@ -12,6 +12,8 @@ import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
 import { shippedRestTable } from "./rest-table.js";
 import { seedRepository } from "./seed.js";
 import { createFakeState } from "./state.js";
+import { requestedTokenFormat } from "./tokens.js";
+import { fakeTokenFormat } from "../config/fake-token-format.js";
 import type { FakeGitHub, FakeGitHubOptions, GraphqlHandler, RecordedCall } from "./types.js";
 
 export type * from "./types.js";
@@ -45,6 +47,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   const clock = options.clock ?? systemClock;
   const publicKey = toPublicKey(options.publicKey);
   const state = createFakeState(options.appId, clock, options.tokenLifetimeS ?? 3600);
+  const tokenFormat = options.tokenFormat ?? fakeTokenFormat();
   for (const installation of options.installations ?? []) state.addInstallation(installation);
   for (const [repo, seed] of Object.entries(options.repositories ?? {})) {
     seedRepository(state, repo, seed);
@@ -81,6 +84,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
               body,
               bodyIsJson,
               credentials,
+              tokenFormat: requestedTokenFormat(request.headers) ?? tokenFormat,
             },
             shippedRestTable,
           ));

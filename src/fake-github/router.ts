@@ -1,6 +1,6 @@
 import type { RouteResult } from "./http.js";
 import type { FakeState } from "./state.js";
-import type { IssuedToken } from "./types.js";
+import type { IssuedToken, TokenFormat } from "./types.js";
 
 /** The credentials a route takes: an app JWT, an installation token, or none. */
 export type Need = "jwt" | "token" | "none";
@@ -15,6 +15,8 @@ export interface RouteContext {
   body: unknown;
   /** Set on "token" routes. */
   token: IssuedToken | undefined;
+  /** The installation token format this request gets (its header, else the fake's default). */
+  tokenFormat: TokenFormat;
 }
 
 export interface Route {

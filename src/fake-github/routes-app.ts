@@ -68,7 +68,8 @@ export const appRoutes: Route[] = [
     if (installation.suspendedAt !== null) {
       throw new GitHubError(403, "This installation has been suspended");
     }
-    return createAccessToken(context.state, installation, context.body, context.apiBase);
+    const { state, body, apiBase, tokenFormat } = context;
+    return createAccessToken(state, installation, body, apiBase, tokenFormat);
   }),
 
   route("GET", "/repos/:owner/:repo/installation", "jwt", ({ state, params, apiBase }) => {

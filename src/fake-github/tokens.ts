@@ -1,18 +1,52 @@
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { GitHubError, isoSeconds, type RouteResult } from "./http.js";
 import { renderRepo } from "./render.js";
 import type { FakeState, Installation, Repo } from "./state.js";
-import type { IssuedToken, Permissions } from "./types.js";
+import type { IssuedToken, Permissions, TokenFormat } from "./types.js";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const RANK: Record<string, number> = { read: 1, write: 2, admin: 3 };
 export const NOT_ACCESSIBLE = "Resource not accessible by integration";
 
-/** `ghs_` and 36 alphanumerics, the shape of a real installation token. */
+/** `ghs_` and 36 alphanumerics, the shape of a classic installation token. */
 export function generateToken(): string {
   let suffix = "";
   for (let i = 0; i < 36; i++) suffix += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
   return `ghs_${suffix}`;
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+// GitHub's stateless installation tokens (2026-04) are `ghs_` and a JWT of about 520
+// characters: dots, dashes and underscores inside, so a scrubber or a parser that stops at
+// the first `.` leaks most of the token.
+const STATELESS_LENGTH = 520;
+
+/** `ghs_` and a signed-looking JWT naming the installation, the shape of a stateless token. */
+export function generateStatelessToken(installationId: number, expiresAtMs: number): string {
+  const header = base64url({ alg: "RS256", typ: "JWT", kid: randomBytes(8).toString("hex") });
+  const claims = base64url({
+    iss: "github.com",
+    sub: `installation:${installationId}`,
+    exp: Math.floor(expiresAtMs / 1000),
+    jti: randomBytes(16).toString("hex"),
+  });
+  const signed = `${header}.${claims}.`;
+  const signature = randomBytes(STATELESS_LENGTH)
+    .toString("base64url")
+    .slice(0, Math.max(86, STATELESS_LENGTH - signed.length));
+  return `ghs_${signed}${signature}`;
+}
+
+/**
+ * The format a token request asks for with `X-GitHub-Stateless-S2S-Token` (`true` or `false`),
+ * or undefined when it does not say.
+ */
+export function requestedTokenFormat(headers: Headers): TokenFormat | undefined {
+  const value = headers.get("x-github-stateless-s2s-token")?.trim().toLowerCase();
+  if (value === "true" || value === "1") return "stateless";
+  if (value === "false" || value === "0") return "classic";
+  return undefined;
 }
 
 export function grants(permissions: Permissions, name: string, level: string): boolean {
@@ -82,6 +116,7 @@ export function createAccessToken(
   installation: Installation,
   body: unknown,
   apiBase: string,
+  format: TokenFormat = "classic",
 ): RouteResult {
   const request: TokenRequest = typeof body === "object" && body !== null ? body : {};
   const available = installationRepos(state, installation);
@@ -101,11 +136,13 @@ export function createAccessToken(
   const permissions = requestedPermissions(installation, request.permissions);
   const scoped = chosen.size > 0 ? [...chosen.values()] : undefined;
   const lifetimeMs = state.tokenLifetimeS * 1000;
+  // GitHub's expires_at has whole seconds; keep the record equal to what clients see.
+  const expiresAt = Math.floor((state.clock.now() + lifetimeMs) / 1000) * 1000;
   const record: IssuedToken = {
-    token: generateToken(),
+    token:
+      format === "stateless" ? generateStatelessToken(installation.id, expiresAt) : generateToken(),
     installationId: installation.id,
-    // GitHub's expires_at has whole seconds; keep the record equal to what clients see.
-    expiresAt: Math.floor((state.clock.now() + lifetimeMs) / 1000) * 1000,
+    expiresAt,
     permissions,
     ...(scoped && { repositories: scoped.map((repo) => repo.fullName) }),
   };

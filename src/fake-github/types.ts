@@ -24,6 +24,12 @@ export interface FakeInstallationInput {
   suspended?: boolean;
 }
 
+/**
+ * `classic`: `ghs_` and 36 alphanumerics. `stateless`: `ghs_` and a JWT of about 520
+ * characters, which GitHub issues since 2026-04.
+ */
+export type TokenFormat = "classic" | "stateless";
+
 export interface FakeGitHubOptions {
   appId: number;
   /** The app's public key (a private key PEM also works: its public half is used). */
@@ -31,6 +37,11 @@ export interface FakeGitHubOptions {
   clock?: Clock;
   /** Lifetime of issued installation tokens; GitHub's is one hour. */
   tokenLifetimeS?: number;
+  /**
+   * The installation tokens issued when a request does not ask for a format with
+   * `X-GitHub-Stateless-S2S-Token`; HOOKWRIGHT_FAKE_TOKEN_FORMAT, else `classic`.
+   */
+  tokenFormat?: TokenFormat;
   installations?: FakeInstallationInput[];
   /**
    * What repositories hold, by full name: files, issues, pulls (with commits and files),

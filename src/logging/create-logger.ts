@@ -32,9 +32,10 @@ const REDACT_PATHS = [
 ];
 
 // ... and anything shaped like a GitHub token, a JWT or a PEM key is masked in the finished
-// line, wherever it sits (an error message, a URL, a plugin's own log call).
+// line, wherever it sits (an error message, a URL, a plugin's own log call). Installation
+// tokens include GitHub's stateless ones (2026-04): `ghs_` and a JWT, dots and dashes inside.
 const CREDENTIAL_SHAPES = [
-  "gh[opsur]_[A-Za-z0-9_]{16,}",
+  "gh[opsur]_[A-Za-z0-9_.-]{16,}",
   "github_pat_[A-Za-z0-9_]{20,}",
   "eyJ[A-Za-z0-9_-]+\\.eyJ[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+",
   "-----BEGIN[A-Z ]*PRIVATE KEY-----[\\s\\S]*?-----END[A-Z ]*PRIVATE KEY-----",

@@ -9,18 +9,41 @@ export interface PluginRef {
   path: string;
 }
 
+export interface FindPluginsOptions {
+  /**
+   * true in production: a plugin's compiled twin in `dist/plugins/` (what `npm run build`
+   * emits) is loaded instead of its source, so no TypeScript tooling runs. Otherwise the
+   * source wins, so an edit takes effect without a build; either is used when it is the only one.
+   */
+  preferCompiled?: boolean;
+}
+
 const EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs"];
+const COMPILED = [".js", ".mjs", ".cjs"];
 const SKIP = /\.(test|spec|d)\.[cm]?[jt]s$/;
 
 function firstExisting(candidates: string[]): string | undefined {
   return candidates.find((file) => existsSync(file) && statSync(file).isFile());
 }
 
-function inPluginsDir(dir: string, name: string): string | undefined {
+function inDir(dir: string, name: string, extensions: string[]): string | undefined {
   return firstExisting([
-    ...EXTENSIONS.map((ext) => join(dir, name, `index${ext}`)),
-    ...EXTENSIONS.map((ext) => join(dir, `${name}${ext}`)),
+    ...extensions.map((ext) => join(dir, name, `index${ext}`)),
+    ...extensions.map((ext) => join(dir, `${name}${ext}`)),
   ]);
+}
+
+/** Where plugins live: their sources, and what the build compiled them to. */
+interface PluginDirs {
+  source: string;
+  compiled: string;
+  preferCompiled: boolean;
+}
+
+function inPluginsDir(dirs: PluginDirs, name: string): string | undefined {
+  const source = inDir(dirs.source, name, EXTENSIONS);
+  const compiled = inDir(dirs.compiled, name, COMPILED);
+  return dirs.preferCompiled ? (compiled ?? source) : (source ?? compiled);
 }
 
 function stripExtension(file: string): string {
@@ -28,21 +51,27 @@ function stripExtension(file: string): string {
   return ext ? file.slice(0, -ext.length) : file;
 }
 
-/** Every plugin in `plugins/`: `plugins/<name>/index.*` and `plugins/<name>.*`, by name. */
-function everyPlugin(dir: string): PluginRef[] {
+/** The plugin names in one directory: `<name>/index.*` and `<name>.*`. */
+function namesIn(dir: string, extensions: string[]): string[] {
   if (!existsSync(dir)) return [];
-  const names = new Set<string>();
+  const names: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory() && inPluginsDir(dir, entry.name)) names.add(entry.name);
+    if (entry.isDirectory() && inDir(dir, entry.name, extensions)) names.push(entry.name);
     else if (
       entry.isFile() &&
       !SKIP.test(entry.name) &&
-      EXTENSIONS.some((ext) => entry.name.endsWith(ext))
+      extensions.some((ext) => entry.name.endsWith(ext))
     ) {
-      names.add(stripExtension(entry.name));
+      names.push(stripExtension(entry.name));
     }
   }
-  return [...names].sort().map((name) => ({ name, path: inPluginsDir(dir, name)! }));
+  return names;
+}
+
+/** Every plugin in `plugins/` (or only compiled, in `dist/plugins/`), by name. */
+function everyPlugin(dirs: PluginDirs): PluginRef[] {
+  const names = new Set([...namesIn(dirs.source, EXTENSIONS), ...namesIn(dirs.compiled, COMPILED)]);
+  return [...names].sort().map((name) => ({ name, path: inPluginsDir(dirs, name)! }));
 }
 
 function notFound(name: string, where: string): HookwrightError {
@@ -51,7 +80,7 @@ function notFound(name: string, where: string): HookwrightError {
   });
 }
 
-function named(cwd: string, dir: string, name: string): PluginRef {
+function named(cwd: string, dirs: PluginDirs, name: string): PluginRef {
   if (name.startsWith(".") || isAbsolute(name)) {
     const path = resolve(cwd, name);
     const file = firstExisting([
@@ -62,17 +91,27 @@ function named(cwd: string, dir: string, name: string): PluginRef {
     if (file) return { name, path: file };
     throw notFound(name, `no module at ${path}`);
   }
-  const local = inPluginsDir(dir, name);
+  const local = inPluginsDir(dirs, name);
   if (local) return { name, path: local };
   try {
     return { name, path: createRequire(join(cwd, "package.json")).resolve(name) };
   } catch {
-    throw notFound(name, `looked in ${dir} and node_modules`);
+    throw notFound(name, `looked in ${dirs.source}, ${dirs.compiled} and node_modules`);
   }
 }
 
 /** The plugins to load: those named (PLUGINS or the command line), else every one in `plugins/`. */
-export function findPlugins(cwd: string, names?: readonly string[]): PluginRef[] {
-  const dir = join(cwd, "plugins");
-  return names && names.length > 0 ? names.map((name) => named(cwd, dir, name)) : everyPlugin(dir);
+export function findPlugins(
+  cwd: string,
+  names?: readonly string[],
+  options: FindPluginsOptions = {},
+): PluginRef[] {
+  const dirs: PluginDirs = {
+    source: join(cwd, "plugins"),
+    compiled: join(cwd, "dist", "plugins"),
+    preferCompiled: options.preferCompiled === true,
+  };
+  return names && names.length > 0
+    ? names.map((name) => named(cwd, dirs, name))
+    : everyPlugin(dirs);
 }

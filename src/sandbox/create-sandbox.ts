@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { createFakeGitHub } from "../fake-github/index.js";
 import { TEST_KIT_PERMISSIONS } from "../fake-github/state.js";
-import type { FakeGitHub } from "../fake-github/types.js";
+import type { FakeGitHub, TokenFormat } from "../fake-github/types.js";
 import { describeChanges, type SandboxChange } from "./describe-changes.js";
 
 /** The one simulated installation and repository; the repository is the fixtures' own. */
@@ -11,6 +11,11 @@ export const SANDBOX_OWNER = "Codertocat";
 export const SANDBOX_REPOSITORY = "Codertocat/Hello-World";
 
 /** A simulated GitHub on loopback, with the credentials of an app registered on it. */
+export interface SandboxOptions {
+  /** The installation tokens its GitHub issues; the fake's default otherwise. */
+  tokenFormat?: TokenFormat;
+}
+
 export interface Sandbox {
   appId: string;
   privateKey: KeyObject;
@@ -35,11 +40,12 @@ export interface Sandbox {
  *   github: { apiUrl: sandbox.apiUrl },
  * });
  */
-export async function startSandbox(): Promise<Sandbox> {
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const github: FakeGitHub = createFakeGitHub({
     appId: SANDBOX_APP_ID,
     publicKey,
+    ...(options.tokenFormat && { tokenFormat: options.tokenFormat }),
     installations: [
       {
         id: SANDBOX_INSTALLATION_ID,

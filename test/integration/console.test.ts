@@ -7,7 +7,11 @@ import { createApp, type Hookwright } from "../../src/app/create-app.js";
 import { createConsole, type DeliveryConsole } from "../../src/console/create-console.js";
 import { createDeliveryLog } from "../../src/console/delivery-log.js";
 import { createScrubber } from "../../src/logging/create-logger.js";
-import { startSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
+import {
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from "../../src/sandbox/create-sandbox.js";
 import { captureLogs } from "../helpers/capture-logs.js";
 import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
 
@@ -27,8 +31,8 @@ afterEach(async () => {
 });
 
 /** What `hookwright run` builds in sandbox mode, plus a plugin that fails on labels. */
-async function start(): Promise<Running> {
-  const sandbox = await startSandbox();
+async function start(options: SandboxOptions = {}): Promise<Running> {
+  const sandbox = await startSandbox(options);
   const logs = captureLogs();
   const log = createDeliveryLog({ scrub: createScrubber([sandbox.webhookSecret]) });
   const hookwright = createApp({
@@ -203,17 +207,21 @@ describe("delivery console (sandbox)", () => {
     while (!done) done = (await reader.read()).done;
   });
 
-  it("never answers with the sandbox's secret, key or installation tokens", async () => {
-    const { hookwright, sandbox } = await start();
-    await sendSample(hookwright.express, "issues.opened");
-    const pages = await Promise.all(
-      ["/", "/console/api/info", "/console/api/deliveries", "/console/api/samples"].map((path) =>
-        request(hookwright.express).get(path),
-      ),
-    );
-    const text = pages.map((page) => page.text).join("\n");
-    expect(text).not.toContain(sandbox.webhookSecret);
-    expect(text).not.toMatch(/ghs_|PRIVATE KEY|eyJ/);
-    expect(pages[1]!.body).toEqual({ sandbox: true, registration: false, webhookProxyUrl: null });
-  });
+  it.each(["classic", "stateless"] as const)(
+    "never answers with the sandbox's secret, key or %s installation tokens",
+    async (tokenFormat) => {
+      const { hookwright, sandbox } = await start({ tokenFormat });
+      await sendSample(hookwright.express, "issues.opened");
+      const pages = await Promise.all(
+        ["/", "/console/api/info", "/console/api/deliveries", "/console/api/samples"].map((path) =>
+          request(hookwright.express).get(path),
+        ),
+      );
+      const text = pages.map((page) => page.text).join("\n");
+      expect(text).toContain("access_tokens");
+      expect(text).not.toContain(sandbox.webhookSecret);
+      expect(text).not.toMatch(/ghs_|PRIVATE KEY|eyJ/);
+      expect(pages[1]!.body).toEqual({ sandbox: true, registration: false, webhookProxyUrl: null });
+    },
+  );
 });

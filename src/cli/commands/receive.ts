@@ -11,6 +11,7 @@ import { createTokenClientFactory } from "../../github/create-token-client-facto
 import { createLogger } from "../../logging/create-logger.js";
 import { findPlugins } from "../../plugin-loader/find-plugins.js";
 import { importPlugin } from "../../plugin-loader/import-plugin.js";
+import { registerTypeScriptFor } from "../../plugin-loader/register-typescript.js";
 import { createEventRouter } from "../../app/create-event-router.js";
 import type { CliIo } from "../io.js";
 import {
@@ -26,8 +27,6 @@ export interface ReceiveOptions {
   /** Path to the payload JSON; GITHUB_EVENT_PATH when absent. */
   payload?: string;
 }
-
-const TYPESCRIPT = /\.[cm]?ts$/;
 
 // Actions names a few triggers differently from the webhook whose payload they carry.
 // https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows
@@ -102,12 +101,6 @@ function createClients(config: Config, logger: Logger, io: CliIo, deps: CommandD
   return { clients, invalidate: undefined };
 }
 
-/** Node cannot import .ts by itself; tsx's loader is registered only when a plugin needs it. */
-async function registerTypeScript(): Promise<void> {
-  const { register } = await import("tsx/esm/api");
-  register();
-}
-
 /**
  * `hookwright receive`: runs the plugins on one payload through the router the server uses,
  * with the same clients; a failing handler makes it fail (exit 1).
@@ -129,8 +122,10 @@ export async function receiveCommand(
   });
   const { clients, invalidate } = createClients(config, logger, io, deps);
   const router = createEventRouter({ clients, logger, invalidate });
-  const refs = findPlugins(io.cwd, pluginNames.length > 0 ? pluginNames : config.plugins);
-  if (refs.some((ref) => TYPESCRIPT.test(ref.path))) await registerTypeScript();
+  const refs = findPlugins(io.cwd, pluginNames.length > 0 ? pluginNames : config.plugins, {
+    preferCompiled: io.env.NODE_ENV === "production",
+  });
+  await registerTypeScriptFor(refs);
   for (const ref of refs) {
     const plugin = await importPlugin(ref, (specifier) => import(specifier));
     // Nothing serves HTTP here: a plugin's routes are built but never mounted.

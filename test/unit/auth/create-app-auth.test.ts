@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createAppAuth, type AppAuthOptions } from "../../../src/auth/create-app-auth.js";
 import { createMemoryTokenStore, type TokenStore } from "../../../src/auth/token-store.js";
-import { createFakeGitHub } from "../../helpers/fake-github/index.js";
+import { createFakeGitHub, type TokenFormat } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { testKeys } from "../../helpers/keys.js";
 import { rejectionOf } from "../../helpers/rejection.js";
@@ -12,12 +12,13 @@ const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
 const MINUTE = 60_000;
 
-function setup(overrides: Partial<AppAuthOptions> = {}) {
+function setup(overrides: Partial<AppAuthOptions> = {}, tokenFormat?: TokenFormat) {
   const clock = createManualClock();
   const fake = createFakeGitHub({
     appId: 4242,
     publicKey: testKeys().publicKey,
     clock,
+    ...(tokenFormat && { tokenFormat }),
     installations: [
       { id: 1, account: { login: "octo" }, repositories: ["octo/hello", "octo/world"] },
       { id: 2, account: { login: "other" }, repositories: ["other/repo"] },
@@ -214,16 +215,21 @@ describe("createAppAuth", () => {
     await rejectionOf(auth.installationToken(404), "INSTALLATION_NOT_FOUND");
   });
 
-  it("keeps cached tokens out of errors", async () => {
-    const { fake, auth } = setup();
-    const cached = await auth.installationToken(1);
-    await auth.invalidate(1);
-    fake.failNext({ path: TOKENS_PATH }, { status: 403, body: { message: "Forbidden" } });
-    const error = await rejectionOf(auth.installationToken(1), "TOKEN_EXCHANGE_FAILED");
-    const shown = [String(error), JSON.stringify(error), inspect(error, { depth: 5 })].join("\n");
-    expect(shown).not.toContain(cached.token);
-    expect(shown).not.toContain(auth.appJwt());
-  });
+  it.each<TokenFormat>(["classic", "stateless"])(
+    "keeps cached %s tokens out of errors",
+    async (format) => {
+      const { fake, auth } = setup({}, format);
+      const cached = await auth.installationToken(1);
+      expect(cached.token.length).toBe(format === "stateless" ? 524 : 40);
+      await auth.invalidate(1);
+      fake.failNext({ path: TOKENS_PATH }, { status: 403, body: { message: "Forbidden" } });
+      const error = await rejectionOf(auth.installationToken(1), "TOKEN_EXCHANGE_FAILED");
+      const shown = [String(error), JSON.stringify(error), inspect(error, { depth: 5 })].join("\n");
+      expect(shown).not.toContain(cached.token);
+      expect(shown).not.toContain(cached.token.slice(-24));
+      expect(shown).not.toContain(auth.appJwt());
+    },
+  );
 
   it("hands out JWTs re-dated by observeServerDate", () => {
     const { clock, auth } = setup();

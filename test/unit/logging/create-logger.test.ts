@@ -7,6 +7,8 @@ import { describe, expect, it } from "@jest/globals";
 import jwt from "jsonwebtoken";
 import { createApp } from "../../../src/app/create-app.js";
 import { createLogger, createScrubber, loggerOptions } from "../../../src/logging/create-logger.js";
+import { generateStatelessToken } from "../../../src/fake-github/tokens.js";
+import type { TokenFormat } from "../../../src/fake-github/types.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { createFakeGitHub } from "../../helpers/fake-github/index.js";
 import { testKeys } from "../../helpers/keys.js";
@@ -14,6 +16,7 @@ import { loadFixture } from "../../helpers/signed-delivery.js";
 
 const keys = testKeys();
 const TOKEN = `ghs_${"a1B2c3D4e5".repeat(4)}`;
+const STATELESS = generateStatelessToken(1, Date.UTC(2026, 11, 2));
 const JWT = jwt.sign({ iss: "1" }, keys.privateKeyPem, { algorithm: "RS256" });
 
 describe("createScrubber", () => {
@@ -21,6 +24,12 @@ describe("createScrubber", () => {
 
   it.each([
     ["an installation token", `fetching https://x-access-token:${TOKEN}@github.com/o/r.git`, TOKEN],
+    [
+      "a stateless installation token",
+      `fetching https://x-access-token:${STATELESS}@github.com/o/r.git`,
+      STATELESS,
+    ],
+    ["a stateless token in a JSON line", JSON.stringify({ msg: `token ${STATELESS}.` }), STATELESS],
     ["a personal access token", `using ghp_${"x".repeat(36)} now`, `ghp_${"x".repeat(36)}`],
     ["a JWT", `{"msg":"Bearer ${JWT}"}`, JWT],
     ["a literal secret", `{"msg":"secret is webhook-s3cret!"}`, "webhook-s3cret"],
@@ -44,6 +53,16 @@ describe("createScrubber", () => {
   it("matches a secret as JSON escapes it in the line", () => {
     const line = JSON.stringify({ msg: 'the secret pa"ss\\word leaked' });
     expect(scrub(line)).toBe(JSON.stringify({ msg: "the secret [REDACTED] leaked" }));
+  });
+
+  it("masks every character of a stateless token, not only up to its first dot", () => {
+    const [, afterPrefix] = /^ghs_(.*)$/.exec(STATELESS)!;
+    const parts = afterPrefix!.split(".");
+    expect(STATELESS.length).toBeGreaterThan(500);
+    expect(parts).toHaveLength(3);
+    const scrubbed = scrub(`Authorization: token ${STATELESS} (expired)`);
+    expect(scrubbed).toBe("Authorization: token [REDACTED] (expired)");
+    for (const part of parts) expect(scrubbed).not.toContain(part.slice(-12));
   });
 
   it("leaves ordinary lines alone and ignores secrets too short to mask safely", () => {
@@ -86,49 +105,54 @@ describe("loggerOptions", () => {
     expect(logs.records().map((record) => record.msg)).toEqual(["loud"]);
   });
 
-  it("never prints an issued token that a plugin logs, as a field or in a message", async () => {
-    const github = createFakeGitHub({
-      appId: 4242,
-      publicKey: keys.publicKey,
-      installations: [
-        { id: 1, account: { login: "Codertocat" }, repositories: ["Codertocat/Hello-World"] },
-      ],
-    });
-    const logs = captureLogs(loggerOptions({ level: "trace", secrets: ["hook-secret"] }));
-    const hookwright = createApp({
-      credentials: {
-        appId: "4242",
-        privateKey: createPrivateKey(keys.privateKeyPem),
-        webhookSecrets: ["hook-secret"],
-      },
-      dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
-    });
-    await hookwright.load((app) => {
-      app.on("pull_request.opened", async (context) => {
-        await context.octokit.rest.issues.createComment(context.issue({ body: "hi" }));
-        const token = github.issuedTokens[0]!.token;
-        context.log.info({ token }, "as a field");
-        context.log.info({ detail: { token, authorization: `token ${token}` } }, "nested");
-        context.log.info(`as text: ${token}`);
-        app.log.warn(new Error(`failed with ${token}`), "as an error");
+  it.each<TokenFormat>(["classic", "stateless"])(
+    "never prints an issued %s token that a plugin logs, as a field or in a message",
+    async (tokenFormat) => {
+      const github = createFakeGitHub({
+        appId: 4242,
+        publicKey: keys.publicKey,
+        tokenFormat,
+        installations: [
+          { id: 1, account: { login: "Codertocat" }, repositories: ["Codertocat/Hello-World"] },
+        ],
       });
-    }, "leaky");
-    await hookwright.dispatch({
-      id: "delivery-1",
-      name: "pull_request",
-      payload: JSON.parse(loadFixture("pull_request.opened.installation").toString("utf8")),
-    });
-    await hookwright.close(100);
+      const logs = captureLogs(loggerOptions({ level: "trace", secrets: ["hook-secret"] }));
+      const hookwright = createApp({
+        credentials: {
+          appId: "4242",
+          privateKey: createPrivateKey(keys.privateKeyPem),
+          webhookSecrets: ["hook-secret"],
+        },
+        dependencies: { fetch: github.fetch, logger: logs.logger, retryBaseMs: 1 },
+      });
+      await hookwright.load((app) => {
+        app.on("pull_request.opened", async (context) => {
+          await context.octokit.rest.issues.createComment(context.issue({ body: "hi" }));
+          const token = github.issuedTokens[0]!.token;
+          context.log.info({ token }, "as a field");
+          context.log.info({ detail: { token, authorization: `token ${token}` } }, "nested");
+          context.log.info(`as text: ${token}`);
+          app.log.warn(new Error(`failed with ${token}`), "as an error");
+        });
+      }, "leaky");
+      await hookwright.dispatch({
+        id: "delivery-1",
+        name: "pull_request",
+        payload: JSON.parse(loadFixture("pull_request.opened.installation").toString("utf8")),
+      });
+      await hookwright.close(100);
 
-    const token = github.issuedTokens[0]!.token;
-    expect(github.comments).toHaveLength(1);
-    const messages = logs.records().map((record) => record.msg);
-    expect(messages).toEqual(
-      expect.arrayContaining(["as a field", "nested", "as text: [REDACTED]", "as an error"]),
-    );
-    expect(logs.text()).not.toContain(token);
-    expect(logs.text()).not.toContain("hook-secret");
-  });
+      const token = github.issuedTokens[0]!.token;
+      expect(github.comments).toHaveLength(1);
+      const messages = logs.records().map((record) => record.msg);
+      expect(messages).toEqual(
+        expect.arrayContaining(["as a field", "nested", "as text: [REDACTED]", "as an error"]),
+      );
+      expect(logs.text()).not.toContain(token);
+      expect(logs.text()).not.toContain(token.slice(-24));
+      expect(logs.text()).not.toContain("hook-secret");
+    },
+  );
 });
 
 describe("createLogger", () => {

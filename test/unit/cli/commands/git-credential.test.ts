@@ -11,7 +11,11 @@ import {
   tokenCacheDir,
 } from "../../../../src/cli/commands/git-credential.js";
 import type { HookwrightError } from "../../../../src/errors.js";
-import { createFakeGitHub, type FakeGitHub } from "../../../helpers/fake-github/index.js";
+import {
+  createFakeGitHub,
+  type FakeGitHub,
+  type TokenFormat,
+} from "../../../helpers/fake-github/index.js";
 import { testKeys } from "../../../helpers/keys.js";
 import { createManualClock } from "../../../helpers/manual-clock.js";
 import { APP_ID, appEnv, captureIo } from "./capture-io.js";
@@ -21,16 +25,20 @@ const WEB_URL = "https://github.example";
 let home: string;
 let github: FakeGitHub;
 const clock = createManualClock();
-beforeEach(() => {
-  home = mkdtempSync(join(tmpdir(), "hookwright-home-"));
-  github = createFakeGitHub({
+function fakeGitHub(tokenFormat?: TokenFormat): FakeGitHub {
+  return createFakeGitHub({
     appId: APP_ID,
     publicKey: testKeys().publicKey,
     clock,
+    ...(tokenFormat && { tokenFormat }),
     installations: [
       { id: 31, account: { login: "octo" }, repositories: ["octo/hello", "octo/world"] },
     ],
   });
+}
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "hookwright-home-"));
+  github = fakeGitHub();
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
@@ -106,85 +114,94 @@ describe("git credential protocol pieces", () => {
   });
 });
 
-describe("gitCredentialCommand", () => {
-  it("answers get with x-access-token and a token narrowed to the repository in path", async () => {
-    const { answer, io, outcome } = await helper("get", HELLO);
-    expect(outcome).toBeUndefined();
-    expect(answer.get("username")).toBe("x-access-token");
-    const record = github.issuedTokens.find((token) => token.token === answer.get("password"));
-    expect(record).toMatchObject({ installationId: 31, repositories: ["octo/hello"] });
-    expect(Number(answer.get("password_expiry_utc")) * 1000).toBe(record?.expiresAt);
-    expect(github.callsTo("GET", "/repos/octo/hello/installation")).toHaveLength(1);
-    expect(io.err()).toBe("");
-  });
-
-  it("says nothing about another host, and never asks GitHub", async () => {
-    const { io, outcome } = await helper("get", { ...HELLO, host: "gitlab.example" });
-    expect(outcome).toBeUndefined();
-    expect(io.out()).toBe("");
-    expect(io.err()).toBe("");
-    expect(github.calls).toHaveLength(0);
-  });
-
-  it("without a path (useHttpPath off) answers nothing and says how to turn it on", async () => {
-    const { io } = await helper("get", { protocol: "https", host: "github.example" });
-    expect(io.out()).toBe("");
-    expect(io.err()).toMatch(/credential\.useHttpPath true/);
-    expect(github.calls).toHaveLength(0);
-  });
-
-  it("serves the cached token on the next call, from a mode-600 file that does not name it", async () => {
-    const first = await helper("get", HELLO);
-    const second = await helper("get", HELLO);
-    expect(second.answer.get("password")).toBe(first.answer.get("password"));
-    expect(github.issuedTokens).toHaveLength(1);
-
-    const dir = join(home, ".cache", "hookwright", "tokens");
-    const [file] = readdirSync(dir);
-    expect(file).not.toContain(first.answer.get("password"));
-    expect(readFileSync(join(dir, file!), "utf8")).toContain(first.answer.get("password"));
-    expect(statSync(join(dir, file!)).mode & 0o777).toBe(0o600);
-    expect(statSync(dir).mode & 0o777).toBe(0o700);
-  });
-
-  it("mints a new token once the cached one is inside its refresh margin", async () => {
-    const first = await helper("get", HELLO);
-    clock.advance(56 * 60_000);
-    const later = await helper("get", HELLO);
-    expect(later.answer.get("password")).not.toBe(first.answer.get("password"));
-    expect(github.issuedTokens).toHaveLength(2);
-  });
-
-  it("mints on every call with --no-cache, writing nothing to disk", async () => {
-    await helper("get", HELLO, { cache: false });
-    await helper("get", HELLO, { cache: false });
-    expect(github.issuedTokens).toHaveLength(2);
-    expect(() => readdirSync(join(home, ".cache"))).toThrow();
-  });
-
-  it("drops the cached token on erase, so the next get mints another", async () => {
-    const first = await helper("get", HELLO);
-    const erased = await helper("erase", {
-      ...HELLO,
-      username: "x-access-token",
-      password: first.answer.get("password")!,
+describe.each<TokenFormat>(["classic", "stateless"])(
+  "gitCredentialCommand, %s tokens",
+  (format) => {
+    beforeEach(() => {
+      github = fakeGitHub(format);
     });
-    expect(erased.io.out()).toBe("");
-    const next = await helper("get", HELLO);
-    expect(next.answer.get("password")).not.toBe(first.answer.get("password"));
-  });
 
-  it.each(["store", "something-new"])("accepts %s silently", async (operation) => {
-    const { io, outcome } = await helper(operation, { ...HELLO, password: "x" });
-    expect(outcome).toBeUndefined();
-    expect(io.out()).toBe("");
-    expect(github.calls).toHaveLength(0);
-  });
+    it("answers get with x-access-token and a token narrowed to the repository in path", async () => {
+      const { answer, io, outcome } = await helper("get", HELLO);
+      expect(outcome).toBeUndefined();
+      expect(answer.get("username")).toBe("x-access-token");
+      const record = github.issuedTokens.find((token) => token.token === answer.get("password"));
+      expect(record).toMatchObject({ installationId: 31, repositories: ["octo/hello"] });
+      expect(io.out()).toContain(`\npassword=${record!.token}\n`);
+      expect(record!.token.length).toBe(format === "stateless" ? 520 + 4 : 40);
+      expect(Number(answer.get("password_expiry_utc")) * 1000).toBe(record?.expiresAt);
+      expect(github.callsTo("GET", "/repos/octo/hello/installation")).toHaveLength(1);
+      expect(io.err()).toBe("");
+    });
 
-  it("exits 2 saying the app is not installed on a repository it cannot see", async () => {
-    const { io, outcome } = await helper("get", { ...HELLO, path: "octo/private.git" });
-    expect(outcome?.message).toBe("the app is not installed on octo/private");
-    expect(exitCodeFor(outcome)).toBe(2);
-    expect(io.out()).toBe("");
-  });
-});
+    it("says nothing about another host, and never asks GitHub", async () => {
+      const { io, outcome } = await helper("get", { ...HELLO, host: "gitlab.example" });
+      expect(outcome).toBeUndefined();
+      expect(io.out()).toBe("");
+      expect(io.err()).toBe("");
+      expect(github.calls).toHaveLength(0);
+    });
+
+    it("without a path (useHttpPath off) answers nothing and says how to turn it on", async () => {
+      const { io } = await helper("get", { protocol: "https", host: "github.example" });
+      expect(io.out()).toBe("");
+      expect(io.err()).toMatch(/credential\.useHttpPath true/);
+      expect(github.calls).toHaveLength(0);
+    });
+
+    it("serves the cached token on the next call, from a mode-600 file that does not name it", async () => {
+      const first = await helper("get", HELLO);
+      const second = await helper("get", HELLO);
+      expect(second.answer.get("password")).toBe(first.answer.get("password"));
+      expect(github.issuedTokens).toHaveLength(1);
+
+      const dir = join(home, ".cache", "hookwright", "tokens");
+      const [file] = readdirSync(dir);
+      expect(file).not.toContain(first.answer.get("password"));
+      expect(readFileSync(join(dir, file!), "utf8")).toContain(first.answer.get("password"));
+      expect(statSync(join(dir, file!)).mode & 0o777).toBe(0o600);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+    });
+
+    it("mints a new token once the cached one is inside its refresh margin", async () => {
+      const first = await helper("get", HELLO);
+      clock.advance(56 * 60_000);
+      const later = await helper("get", HELLO);
+      expect(later.answer.get("password")).not.toBe(first.answer.get("password"));
+      expect(github.issuedTokens).toHaveLength(2);
+    });
+
+    it("mints on every call with --no-cache, writing nothing to disk", async () => {
+      await helper("get", HELLO, { cache: false });
+      await helper("get", HELLO, { cache: false });
+      expect(github.issuedTokens).toHaveLength(2);
+      expect(() => readdirSync(join(home, ".cache"))).toThrow();
+    });
+
+    it("drops the cached token on erase, so the next get mints another", async () => {
+      const first = await helper("get", HELLO);
+      const erased = await helper("erase", {
+        ...HELLO,
+        username: "x-access-token",
+        password: first.answer.get("password")!,
+      });
+      expect(erased.io.out()).toBe("");
+      const next = await helper("get", HELLO);
+      expect(next.answer.get("password")).not.toBe(first.answer.get("password"));
+    });
+
+    it.each(["store", "something-new"])("accepts %s silently", async (operation) => {
+      const { io, outcome } = await helper(operation, { ...HELLO, password: "x" });
+      expect(outcome).toBeUndefined();
+      expect(io.out()).toBe("");
+      expect(github.calls).toHaveLength(0);
+    });
+
+    it("exits 2 saying the app is not installed on a repository it cannot see", async () => {
+      const { io, outcome } = await helper("get", { ...HELLO, path: "octo/private.git" });
+      expect(outcome?.message).toBe("the app is not installed on octo/private");
+      expect(exitCodeFor(outcome)).toBe(2);
+      expect(io.out()).toBe("");
+    });
+  },
+);
