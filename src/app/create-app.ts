@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express, Router } from "express";
 import type { Logger } from "pino";
@@ -10,6 +10,7 @@ import { createClientFactory, type ClientFactory } from "../github/create-client
 import { createLogger } from "../logging/create-logger.js";
 import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
+import { createLimitedServer, type HttpLimits } from "../server/server-limits.js";
 import { createEventRouter } from "./create-event-router.js";
 import {
   createWebhookReceiver,
@@ -45,6 +46,8 @@ export interface CreateAppOptions {
   ackedFailures?: AckedFailures;
   /** False while a shared store (REDIS_URL) is unreachable: `/ready` answers 503 then. */
   storesReady?: () => boolean;
+  /** Body budget, timeouts and connection cap (README, Configuration); defaults for the rest. */
+  limits?: Partial<HttpLimits>;
 }
 
 /** A running Hookwright: plugins loaded into it, deliveries received through its Express app. */
@@ -122,6 +125,8 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     readiness,
     metrics,
+    bodyBudgetBytes: options.limits?.bodyBudgetBytes,
+    clock: options.clock,
   });
   let server: Server | undefined;
   const answering = new Set<ServerResponse>();
@@ -143,7 +148,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     dispatch,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const listening = createHttpServer();
+        const listening = createLimitedServer(options.limits);
         // Registered before the app, so even an answer sent at once sees the header.
         listening.on("request", (_req, res: ServerResponse) => {
           if (state === "draining") res.setHeader("connection", "close");
