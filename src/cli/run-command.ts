@@ -10,6 +10,7 @@ import { importPlugin } from "../plugin-loader/import-plugin.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
 import type { CliIo } from "./io.js";
+import { describeListenFailure } from "./listen-failure.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
 const DRAIN_MS = 8000;
@@ -76,7 +77,10 @@ function localHost(host: string | undefined): string {
  * Without APP_ID it runs the same server against a simulated GitHub (sandbox).
  */
 export async function runCommand(pluginNames: string[], io: CliIo): Promise<void> {
-  const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), { isTty: io.isTty });
+  const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), {
+    isTty: io.isTty,
+    serving: true,
+  });
   const sandbox = config.app
     ? undefined
     : await (await import("../sandbox/create-sandbox.js")).startSandbox();
@@ -114,6 +118,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     observer: deliveryLog,
     ...shared?.stores,
     ackedFailures,
+    limits: config.http,
   });
   const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
   const deliveryConsole =
@@ -149,7 +154,11 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
-  const server = await hookwright.listen(config.port, host);
+  const server = await hookwright.listen(config.port, host).catch(async (error: unknown) => {
+    deliveryConsole?.close();
+    await shared?.close();
+    throw describeListenFailure(error, config.port, host);
+  });
   const port = (server.address() as { port: number }).port;
   const base = `http://${localHost(host)}:${port}`;
   if (sandbox) {

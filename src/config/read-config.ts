@@ -1,40 +1,24 @@
 import { readFileSync } from "node:fs";
-import { HookwrightError } from "../errors.js";
 import type { AppCredentials, Config, LogFormat } from "./config.js";
+import { bad, readInteger, value, type Env } from "./env-values.js";
 import { parseDuration } from "./parse-duration.js";
+import { readHttpLimits } from "./read-http-limits.js";
 import { readPrivateKey } from "./read-private-key.js";
 
-export type Env = Record<string, string | undefined>;
+export type { Env } from "./env-values.js";
 
 export interface ReadConfigOptions {
   readFile?: (path: string) => string;
   isTty?: boolean;
   /** Commands that never receive a webhook (token, installations, …) need no secret. */
   webhookSecretOptional?: boolean;
+  /** `run`: in production it needs an app, since the sandbox never serves there. */
+  serving?: boolean;
 }
 
 const MIN_CONSOLE_TOKEN = 16;
+const MIN_PRODUCTION_SECRET = 16;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-
-function bad(variable: string, why: string, cause?: unknown): HookwrightError {
-  return new HookwrightError("CONFIG_INVALID", `${variable} ${why}`, { variable, cause });
-}
-
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw === undefined || raw === "" ? undefined : raw;
-}
-
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = value(env, name);
-  if (raw === undefined) return fallback;
-  // Digits only: Number() would also take "0x50" or "1e3" and listen on a port nobody wrote.
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw bad(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
-  }
-  return n;
-}
 
 function readUrl(env: Env, name: string, fallback: string): string {
   const raw = value(env, name) ?? fallback;
@@ -66,6 +50,19 @@ function readWebUrl(env: Env): string {
     ? `${value(env, "GHE_PROTOCOL") ?? "https"}://${gheHost}`
     : "https://github.com";
   return readUrl(env, "GITHUB_URL", fallback);
+}
+
+/** In production a short secret is refused: it is all that stands between a stranger and the handlers. */
+function checkProductionSecrets(env: Env): void {
+  for (const name of ["WEBHOOK_SECRET", "WEBHOOK_SECRET_PREVIOUS"]) {
+    const secret = value(env, name);
+    if (secret !== undefined && secret.length < MIN_PRODUCTION_SECRET) {
+      throw bad(
+        name,
+        `must be at least ${MIN_PRODUCTION_SECRET} characters when NODE_ENV=production`,
+      );
+    }
+  }
 }
 
 function readApp(
@@ -107,6 +104,11 @@ function readApp(
 /** Reads and checks the whole configuration; the first bad variable throws CONFIG_INVALID naming it. */
 export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const production = value(env, "NODE_ENV") === "production";
+  if (production && options.serving && value(env, "APP_ID") === undefined) {
+    throw bad("APP_ID", "is required when NODE_ENV=production (the sandbox never runs there)");
+  }
+  if (production) checkProductionSecrets(env);
   const webhookPath = value(env, "WEBHOOK_PATH") ?? "/api/github/webhooks";
   if (!webhookPath.startsWith("/"))
     throw bad("WEBHOOK_PATH", `must start with "/" (got "${webhookPath}")`);
@@ -154,5 +156,8 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
     redeliverIntervalMs,
+    production,
+    publicUrl: value(env, "PUBLIC_URL") && new URL(readUrl(env, "PUBLIC_URL", "")).origin,
+    http: readHttpLimits(env),
   };
 }
