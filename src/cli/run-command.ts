@@ -133,6 +133,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
       logger,
       webUrl: config.webUrl,
       webhookProxyUrl: config.webhookProxyUrl,
+      publicUrl: config.publicUrl,
       sandbox,
       // Registering writes .env: offered only while there is no app to overwrite.
       setup: createSetup
