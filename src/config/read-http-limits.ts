@@ -10,17 +10,18 @@ const HOUR_MS = 3_600_000;
  */
 export function readHttpLimits(env: Env): HttpLimits {
   const defaults = DEFAULT_HTTP_LIMITS;
-  const headersTimeoutMs = readInteger(
-    env,
-    "HTTP_HEADERS_TIMEOUT_MS",
-    defaults.headersTimeoutMs,
-    100,
-    HOUR_MS,
-  );
   const requestTimeoutMs = readInteger(
     env,
     "HTTP_REQUEST_TIMEOUT_MS",
     defaults.requestTimeoutMs,
+    100,
+    HOUR_MS,
+  );
+  // Unset, the headers timeout follows a request timeout set below its default.
+  const headersTimeoutMs = readInteger(
+    env,
+    "HTTP_HEADERS_TIMEOUT_MS",
+    Math.min(defaults.headersTimeoutMs, requestTimeoutMs),
     100,
     HOUR_MS,
   );

@@ -57,6 +57,13 @@ describe("readConfig HTTP limits", () => {
     expect(error.variable).toBe(name);
   });
 
+  it("shortens the default headers timeout to a shorter request timeout", () => {
+    expect(readConfig({ HTTP_REQUEST_TIMEOUT_MS: "5000" }).http).toMatchObject({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 5000,
+    });
+  });
+
   it("refuses a headers timeout longer than the request timeout", () => {
     const error = failure({ HTTP_HEADERS_TIMEOUT_MS: "30000", HTTP_REQUEST_TIMEOUT_MS: "20000" });
     expect(error.variable).toBe("HTTP_HEADERS_TIMEOUT_MS");
