@@ -4,11 +4,14 @@
 //   node bench/hostile.mjs [repository root to run, default this one]
 // BENCH_BODIES (128), BENCH_BODY_MIB (25), BENCH_SLOW (200), BENCH_SLOW_WAIT_S (70); the
 // server's REQUEST_BODY_BUDGET_MIB and HTTP_* limits are passed through.
+import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { clearInterval, setInterval, setTimeout } from "node:timers";
 import { memory } from "./lib/proc.mjs";
 
 const root = resolve(process.argv[2] ?? new URL("..", import.meta.url).pathname);
