@@ -103,11 +103,17 @@ function slowBody() {
       );
       timer = setInterval(() => socket.write("x"), 1000);
     });
+    let ended = false;
     const end = (how) => {
+      if (ended) return;
+      ended = true;
       clearInterval(timer);
       socket.destroy();
       done({ how, s: (performance.now() - started) / 1000 });
     };
+    // The server's 408 (or its FIN) is the cut; the reset that follows comes only with the next write.
+    socket.on("data", () => end("closed by server"));
+    socket.on("end", () => end("closed by server"));
     socket.on("close", () => end("closed by server"));
     socket.on("error", () => end("closed by server"));
     setTimeout(() => end("still open"), slowWaitS * 1000);
