@@ -168,7 +168,11 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
       `sandbox mode (no APP_ID): open ${base}/ to send a sample event and watch the bot answer; register a real GitHub App from there, or fill in .env, then restart`,
     );
   } else if (deliveryConsole) {
-    logger.info({ console: `${base}/` }, `delivery console at ${base}/ (needs CONSOLE_TOKEN)`);
+    const hosts = config.publicUrl ? "" : "; set PUBLIC_URL to open it under a public host";
+    logger.info(
+      { console: `${base}/` },
+      `delivery console at ${base}/ (needs CONSOLE_TOKEN${hosts})`,
+    );
   }
   const redelivery =
     config.redeliverIntervalMs === undefined

@@ -160,6 +160,20 @@ describe("under hostile traffic", () => {
     expect(receivedBytes()).toBe(0);
   });
 
+  it("does not cut an answer that takes longer than the request timeout once the request is in", async () => {
+    const server = createLimitedServer({ requestTimeoutMs: 200, headersTimeoutMs: 100 });
+    server.on("request", (_req, res) => {
+      res.writeHead(200).write("open\n");
+      setTimeout(() => res.end("done\n"), 600);
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const response = await fetch(
+      `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+    );
+    expect(await response.text()).toBe("open\ndone\n");
+  });
+
   it("closes a connection whose headers never finish at the headers timeout", async () => {
     const { port } = await serve({ requestTimeoutMs: 1000, headersTimeoutMs: 200 });
     const client = await open(port);
