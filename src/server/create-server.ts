@@ -51,8 +51,10 @@ function asClientError(error: unknown): unknown {
   if (isHookwrightError(error) || typeof status !== "number" || status < 400 || status >= 500) {
     return error;
   }
-  if (status === 413)
+  if (status === 404) return new HookwrightError("NOT_FOUND", "not found");
+  if (status === 413) {
     return new HookwrightError("PAYLOAD_TOO_LARGE", "the request body is too large");
+  }
   if (status === 415) return new HookwrightError("UNSUPPORTED_MEDIA_TYPE", "unsupported body");
   return new HookwrightError("INVALID_REQUEST", "the request is malformed", { cause: error });
 }

@@ -198,6 +198,15 @@ describe("createServer", () => {
     expect(logs.text()).not.toContain("URIError");
   });
 
+  it("keeps a plugin route's 404 from http-errors a 404", async () => {
+    const { app, getRouter } = setup();
+    getRouter("/p").get("/gone", (_req, _res, next) =>
+      next(Object.assign(new Error("no such thing"), { status: 404, expose: true })),
+    );
+    const res = await request(app).get("/p/gone");
+    expect([res.status, res.body.error.code]).toEqual([404, "NOT_FOUND"]);
+  });
+
   it("answers JSON a plugin's parser cannot read with 400, and a body over its limit with 413", async () => {
     const { app, getRouter } = setup();
     const router = getRouter("/plugin");
