@@ -18,6 +18,13 @@ export const ERROR_CODES = {
   DELIVERY_IN_PROGRESS:
     "another process holds this delivery's lease; GitHub is told it failed so it can be redelivered once that run ends or its lease lapses",
   QUEUE_FULL: "the delivery queue holds QUEUE_MAX_WAITING deliveries already",
+  SERVER_BUSY:
+    "the request bodies being read already fill REQUEST_BODY_BUDGET_MIB; retry after the retry-after seconds",
+  INVALID_HEADER:
+    "X-GitHub-Event is not an event name GitHub sends, or X-GitHub-Delivery is not a GUID",
+  HOST_NOT_ALLOWED:
+    "the console and /setup answer only a loopback Host or PUBLIC_URL's host (DNS rebinding)",
+  ORIGIN_NOT_ALLOWED: "a console request that changes state came from another site's page",
   INTERNAL: "an unexpected failure; details are in the log",
   APP_JWT_REJECTED: "GitHub rejected the app's JWT (wrong APP_ID or key, or clock skew)",
   INSTALLATION_NOT_FOUND: "the app is not installed there",
@@ -81,6 +88,10 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   SERVICE_UNAVAILABLE: 503,
   DELIVERY_IN_PROGRESS: 503,
   QUEUE_FULL: 503,
+  SERVER_BUSY: 503,
+  INVALID_HEADER: 400,
+  HOST_NOT_ALLOWED: 421,
+  ORIGIN_NOT_ALLOWED: 403,
   UNAUTHORIZED: 401,
   INVALID_REQUEST: 400,
   SETUP_STATE_INVALID: 400,

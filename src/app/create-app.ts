@@ -16,6 +16,7 @@ import type { Scheduler } from "../scheduler/scheduler.js";
 import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
 import { listen, type Listening } from "../server/listen.js";
+import type { HttpLimits } from "../server/server-limits.js";
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import {
   createWebhookReceiver,
@@ -66,6 +67,8 @@ export interface CreateAppOptions {
     deadlineMs?: number;
   };
   stores?: Stores;
+  /** Body budget, timeouts and connection cap (README, Configuration); defaults for the rest. */
+  http?: Partial<HttpLimits>;
   /** How accepted deliveries run: inline by default; `createQueueScheduler` with REDIS_URL. */
   scheduler?: (parts: SchedulerParts) => Scheduler;
   dependencies?: {
@@ -191,6 +194,8 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     readiness,
     metrics,
+    bodyBudgetBytes: options.http?.bodyBudgetBytes,
+    clock: dependencies.clock,
   });
   let listening: Listening | undefined;
 
@@ -219,6 +224,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
         host,
         logger: log,
         draining: () => state === "draining",
+        limits: options.http,
       });
       state = "ready";
       return listening.server;

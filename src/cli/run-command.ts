@@ -10,6 +10,7 @@ import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { createFileJournal } from "../webhooks/file-journal.js";
 import { buildApp, findPluginRefs, loadPlugins } from "./build-app.js";
 import type { CliIo } from "./io.js";
+import { describeListenFailure } from "./listen-failure.js";
 import { openSharedStores } from "./shared-stores.js";
 import { startQueueRuntime, type QueueRuntime } from "./start-queue.js";
 
@@ -76,7 +77,10 @@ export async function startStores(
  * Without APP_ID it runs the same server against a simulated GitHub (sandbox).
  */
 export async function runCommand(pluginNames: string[], io: CliIo): Promise<void> {
-  const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), { isTty: io.isTty });
+  const config = readConfig(withDotenv(io.env, join(io.cwd, ".env")), {
+    isTty: io.isTty,
+    serving: true,
+  });
   const sandbox = config.app
     ? undefined
     : await (await import("../sandbox/create-sandbox.js")).startSandbox();
@@ -112,7 +116,12 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   await stored.queue?.start(hookwright, config.delivery.workers);
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
-  const server = await hookwright.listen(config.port, host);
+  const server = await hookwright.listen(config.port, host).catch(async (error: unknown) => {
+    deliveryConsole?.close();
+    await stored.queue?.stop(0);
+    await stored.stop();
+    throw describeListenFailure(error, config.port, host);
+  });
   const base = `http://${localHost(host)}:${(server.address() as { port: number }).port}`;
   if (sandbox) {
     logger.info(
@@ -120,7 +129,11 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
       `sandbox mode (no APP_ID): open ${base}/ to send a sample event and watch the bot answer; register a real GitHub App from there, or fill in .env, then restart`,
     );
   } else if (deliveryConsole) {
-    logger.info({ console: `${base}/` }, `delivery console at ${base}/ (needs CONSOLE_TOKEN)`);
+    const hosts = config.publicUrl ? "" : "; set PUBLIC_URL to open it under a public host";
+    logger.info(
+      { console: `${base}/` },
+      `delivery console at ${base}/ (needs CONSOLE_TOKEN${hosts})`,
+    );
   }
   serving.push(() => deliveryConsole?.close());
   serving.push(await startRedelivery(config, hookwright, stored.stores, logger));
@@ -166,6 +179,7 @@ async function startConsole(
     logger,
     webUrl: config.webUrl,
     webhookProxyUrl: config.webhookProxyUrl,
+    publicUrl: config.publicUrl,
     sandbox,
     // Registering writes .env: offered only while there is no app to overwrite.
     setup: createSetup

@@ -1,3 +1,4 @@
+import type { HttpLimits } from "../server/server-limits.js";
 import type { PrivateKey } from "./read-private-key.js";
 
 export type LogFormat = "json" | "pretty";
@@ -22,6 +23,14 @@ export interface Config {
   deadlineMs: number;
   /** How often the server asks GitHub to redeliver failed deliveries; off when undefined. */
   redeliverIntervalMs: number | undefined;
+  /** NODE_ENV=production: never the sandbox, and no short webhook secret. */
+  production: boolean;
+  /**
+   * PUBLIC_URL: where browsers reach this server. Its host is the one Host, besides loopback
+   * names, the console and /setup answer; https makes the console cookie Secure.
+   */
+  publicUrl: string | undefined;
+  http: HttpLimits;
   delivery: DeliveryConfig;
 }
 

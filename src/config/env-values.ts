@@ -6,6 +6,7 @@ export function bad(variable: string, why: string, cause?: unknown): HookwrightE
   return new HookwrightError("CONFIG_INVALID", `${variable} ${why}`, { variable, cause });
 }
 
+/** The variable's trimmed text; blank counts as unset. */
 export function value(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw === undefined || raw === "" ? undefined : raw;

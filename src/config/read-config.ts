@@ -3,6 +3,7 @@ import type { AppCredentials, Config, LogFormat } from "./config.js";
 import { bad, readInteger, value, type Env } from "./env-values.js";
 import { readDeliveryConfig } from "./read-delivery-config.js";
 import { parseDuration } from "./parse-duration.js";
+import { readHttpLimits } from "./read-http-limits.js";
 import { readPrivateKey } from "./read-private-key.js";
 
 export type { Env } from "./env-values.js";
@@ -12,9 +13,12 @@ export interface ReadConfigOptions {
   isTty?: boolean;
   /** Commands that never receive a webhook (token, installations, …) need no secret. */
   webhookSecretOptional?: boolean;
+  /** `run`: in production it needs an app, since the sandbox never serves there. */
+  serving?: boolean;
 }
 
 const MIN_CONSOLE_TOKEN = 16;
+const MIN_PRODUCTION_SECRET = 16;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 function readUrl(env: Env, name: string, fallback: string): string {
@@ -47,6 +51,19 @@ function readWebUrl(env: Env): string {
     ? `${value(env, "GHE_PROTOCOL") ?? "https"}://${gheHost}`
     : "https://github.com";
   return readUrl(env, "GITHUB_URL", fallback);
+}
+
+/** In production a short secret is refused: it is all that stands between a stranger and the handlers. */
+function checkProductionSecrets(env: Env): void {
+  for (const name of ["WEBHOOK_SECRET", "WEBHOOK_SECRET_PREVIOUS"]) {
+    const secret = value(env, name);
+    if (secret !== undefined && secret.length < MIN_PRODUCTION_SECRET) {
+      throw bad(
+        name,
+        `must be at least ${MIN_PRODUCTION_SECRET} characters when NODE_ENV=production`,
+      );
+    }
+  }
 }
 
 function readApp(
@@ -88,6 +105,11 @@ function readApp(
 /** Reads and checks the whole configuration; the first bad variable throws CONFIG_INVALID naming it. */
 export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
   const readFile = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
+  const production = value(env, "NODE_ENV") === "production";
+  if (production && options.serving && value(env, "APP_ID") === undefined) {
+    throw bad("APP_ID", "is required when NODE_ENV=production (the sandbox never runs there)");
+  }
+  if (production) checkProductionSecrets(env);
   const webhookPath = value(env, "WEBHOOK_PATH") ?? "/api/github/webhooks";
   if (!webhookPath.startsWith("/"))
     throw bad("WEBHOOK_PATH", `must start with "/" (got "${webhookPath}")`);
@@ -136,5 +158,8 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
     redeliverIntervalMs,
     delivery: readDeliveryConfig(env),
+    production,
+    publicUrl: value(env, "PUBLIC_URL") && new URL(readUrl(env, "PUBLIC_URL", "")).origin,
+    http: readHttpLimits(env),
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { RequestHandler } from "express";
+import { pageSecurityHeaders } from "./security-headers.js";
 
 // The page is a static file kept in src/ (no front-end build); compiled code runs from
 // dist/src/console/, so it looks beside itself first, then in the package's src/.
@@ -24,21 +25,7 @@ export function serveConsolePage(webUrl: string): RequestHandler {
   const github = new URL(webUrl).origin;
   return (_req, res) => {
     const nonce = randomBytes(16).toString("base64");
-    res.set({
-      "content-security-policy": [
-        "default-src 'none'",
-        `script-src 'nonce-${nonce}'`,
-        "style-src 'unsafe-inline'",
-        "connect-src 'self'",
-        "img-src 'self' data:",
-        `form-action 'self' ${github}`,
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-      ].join("; "),
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
-      "cache-control": "no-store",
-    });
+    res.set(pageSecurityHeaders({ scriptNonce: nonce, formAction: ["'self'", github] }));
     res.type("html").send(template.replaceAll("__NONCE__", nonce));
   };
 }

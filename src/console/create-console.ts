@@ -8,6 +8,7 @@ import { registerHandler, setupPageHandler } from "../setup/setup-routes.js";
 import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { requireConsoleToken } from "./console-auth.js";
+import { requireOwnHost, requireOwnOrigin } from "./own-host.js";
 import { serveConsolePage } from "./console-page.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import { listSamples, readSample } from "./samples.js";
@@ -28,6 +29,8 @@ export interface ConsoleOptions {
   sandbox?: { installationId: number; changesFor(deliveryId: string): SandboxChange[] };
   setup?: Setup;
   webhookProxyUrl?: string;
+  /** PUBLIC_URL's origin: the one non-loopback host the console answers; https makes its cookie Secure. */
+  publicUrl?: string;
 }
 
 export interface DeliveryConsole {
@@ -42,6 +45,11 @@ const EVENT_NAME = /^[a-z_]{1,64}$/;
 const jsonOnly: RequestHandler = (req, _res, next) => {
   if (req.is("application/json")) return next();
   next(new HookwrightError("UNSUPPORTED_MEDIA_TYPE", "console requests are application/json"));
+};
+
+const nosniff: RequestHandler = (_req, res, next) => {
+  res.set("x-content-type-options", "nosniff");
+  next();
 };
 
 function payloadText(payload: unknown): string {
@@ -65,7 +73,9 @@ function payloadText(payload: unknown): string {
  */
 export function createConsole(options: ConsoleOptions): DeliveryConsole {
   const router = express.Router();
-  const auth = requireConsoleToken(options.token);
+  const auth = requireConsoleToken(options.token, options.publicUrl);
+  const ownHost = requireOwnHost(options.publicUrl);
+  const ownOrigin = requireOwnOrigin(options.publicUrl);
   const api = express.Router();
   const json = express.json({ limit: "26mb", strict: true });
   const streams = new Set<() => void>();
@@ -121,11 +131,18 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
     );
     res.json({ id, status: result.status, body: result.body });
   });
-  if (options.setup) api.post("/register", jsonOnly, json, registerHandler(options.setup));
+  if (options.setup) {
+    api.post("/register", jsonOnly, json, registerHandler(options.setup, options.publicUrl));
+  }
 
-  router.get("/", auth, serveConsolePage(options.webUrl));
-  router.use("/console/api", auth, api);
-  if (options.setup) router.get("/setup", setupPageHandler(options.setup, options.logger));
+  // Each route checks its Host itself: a check on the router would also run for the plugins'
+  // routes, which this router sits in front of.
+  router.get("/", ownHost, auth, serveConsolePage(options.webUrl));
+  router.use("/console/api", ownHost, nosniff, ownOrigin, auth, api);
+  if (options.setup) {
+    const setupOrigin = requireOwnOrigin(options.publicUrl, { everyMethod: true });
+    router.get("/setup", ownHost, setupOrigin, setupPageHandler(options.setup, options.logger));
+  }
   return {
     router,
     close() {

@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { isAbsolute } from "node:path";
 import type { Plugin } from "../app/app.js";
 import { HookwrightError } from "../errors.js";
+import { describeLoadFailure } from "./describe-load-failure.js";
 import type { PluginRef } from "./find-plugins.js";
 
 export type ImportModule = (specifier: string) => Promise<unknown>;
@@ -22,10 +23,9 @@ export async function importPlugin(ref: PluginRef, importModule: ImportModule): 
   try {
     module = await importModule(specifier);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
     throw new HookwrightError(
       "PLUGIN_LOAD_FAILED",
-      `plugin "${ref.name}" failed to load: ${reason}`,
+      `plugin "${ref.name}" failed to load: ${describeLoadFailure(cause, ref.path)}`,
       { cause },
     );
   }

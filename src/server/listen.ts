@@ -1,7 +1,8 @@
-import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
 import type { Logger } from "pino";
+import { createLimitedServer, type HttpLimits } from "./server-limits.js";
 
 /** A listening HTTP server and how to stop it without cutting answers short. */
 export interface Listening {
@@ -15,10 +16,16 @@ export interface Listening {
 /** Serves `app` on `port`/`host`; `draining()` true makes every answer close its connection. */
 export function listen(
   app: Express,
-  options: { port: number; host?: string; logger: Logger; draining: () => boolean },
+  options: {
+    port: number;
+    host?: string;
+    logger: Logger;
+    draining: () => boolean;
+    limits?: Partial<HttpLimits>;
+  },
 ): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = createHttpServer();
+    const server = createLimitedServer(options.limits);
     const answering = new Set<ServerResponse>();
     // Registered before the app, so even an answer sent at once sees the header.
     server.on("request", (_req, res: ServerResponse) => {

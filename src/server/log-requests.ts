@@ -1,17 +1,54 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
+import { systemClock, type Clock } from "../clock.js";
 
 const QUIET = new Set(["/health", "/ping", "/ready", "/metrics"]);
+const MAX_PATH = 200;
+/** Refused requests (4xx, 503) logged per second; the rest are counted in one line after. */
+export const REFUSED_LINES_PER_SECOND = 20;
+
+export interface LogRequestsOptions {
+  clock?: Clock;
+}
+
+/**
+ * A stranger decides how many requests are refused and what they carry, so those lines are
+ * rate-limited and hold only bounded fields: a path cut short, a delivery id only in GitHub's
+ * form (the route sets `res.locals.delivery` after checking it).
+ */
+function refusalLimit(clock: Clock) {
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let written = 0;
+  let skipped = 0;
+  return (): { allowed: boolean; skipped: number } => {
+    const now = clock.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      written = 0;
+      const report = skipped;
+      skipped = 0;
+      written += 1;
+      return { allowed: true, skipped: report };
+    }
+    if (written < REFUSED_LINES_PER_SECOND) {
+      written += 1;
+      return { allowed: true, skipped: 0 };
+    }
+    skipped += 1;
+    return { allowed: false, skipped: 0 };
+  };
+}
 
 /** One line per request once answered: method, path, status, time, and the delivery it carried. */
-export function logRequests(logger: Logger): RequestHandler {
+export function logRequests(logger: Logger, options: LogRequestsOptions = {}): RequestHandler {
+  const limit = refusalLimit(options.clock ?? systemClock);
   return (req, res, next) => {
     const started = performance.now();
     res.once("finish", () => {
       const status = res.statusCode;
       // Production runs at warn: a 2xx/3xx line is decided on before the path is read.
       if (status < 400 && !logger.isLevelEnabled("info")) return;
-      const path = req.path;
+      const path = req.path.length > MAX_PATH ? `${req.path.slice(0, MAX_PATH)}…` : req.path;
       const level = QUIET.has(path)
         ? "debug"
         : status >= 500
@@ -20,6 +57,11 @@ export function logRequests(logger: Logger): RequestHandler {
             ? "warn"
             : "info";
       if (!logger.isLevelEnabled(level)) return;
+      if ((status >= 400 && status < 500) || status === 503) {
+        const { allowed, skipped } = limit();
+        if (skipped > 0) logger.warn({ skipped }, "refused requests not logged (rate limit)");
+        if (!allowed) return;
+      }
       const line = {
         method: req.method,
         path,

@@ -1,5 +1,6 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
+import { pageSecurityHeaders } from "../console/security-headers.js";
 import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
 import type { Setup } from "./create-setup.js";
 
@@ -23,12 +24,13 @@ function page(title: string, body: string): string {
 }
 
 /** `POST /console/api/register`: the form for GitHub's new-app page, built from app.yml. */
-export function registerHandler(setup: Setup): RequestHandler {
+export function registerHandler(setup: Setup, publicUrl?: string): RequestHandler {
   return (req, res) => {
     const body = (req.body ?? {}) as { organization?: unknown; webhookUrl?: unknown };
     const text = (value: unknown) => (typeof value === "string" ? value : undefined);
     const form = setup.start({
-      baseUrl: `${req.protocol}://${req.get("host") ?? "localhost"}`,
+      // The Host was checked (requireOwnHost): GitHub sends the browser back to this server.
+      baseUrl: publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`,
       organization: text(body.organization),
       webhookUrl: text(body.webhookUrl),
     });
@@ -42,7 +44,7 @@ export function registerHandler(setup: Setup): RequestHandler {
  */
 export function setupPageHandler(setup: Setup, logger: Logger): RequestHandler {
   return async (req, res) => {
-    res.set("cache-control", "no-store").set("referrer-policy", "no-referrer");
+    res.set(pageSecurityHeaders());
     const code = typeof req.query.code === "string" ? req.query.code : "";
     const state = typeof req.query.state === "string" ? req.query.state : "";
     try {

@@ -12,6 +12,22 @@ export interface Delivery {
 
 export type Headers = Record<string, string | string[] | undefined>;
 
+// GitHub's event names are lowercase words joined by underscores, and its delivery ids GUIDs:
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delivery-headers
+// `error` is the event handler's own failure event, and a name on Object.prototype would reach
+// lookups keyed by event name (handlers, metrics) as something that is not a handler list.
+const EVENT_NAME = /^[a-z][a-z_]{0,63}$/;
+const RESERVED_NAMES = new Set(["error", ...Object.getOwnPropertyNames(Object.prototype)]);
+const DELIVERY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isEventName(name: string): boolean {
+  return EVENT_NAME.test(name) && !RESERVED_NAMES.has(name);
+}
+
+export function isDeliveryId(id: string): boolean {
+  return DELIVERY_ID.test(id);
+}
+
 function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -28,7 +44,8 @@ function payloadText(type: string, body: Buffer): string | undefined {
 }
 
 /**
- * The checks of CONTRACT §4 that need only the request, in order: media type, headers,
+ * The checks of CONTRACT §4 that need only the request, in order: media type, headers (present,
+ * then in GitHub's form, so nothing a stranger makes up reaches a log line or a lookup),
  * signature over the raw bytes, then (only once verified) the JSON.
  */
 export function parseDelivery(
@@ -53,6 +70,12 @@ export function parseDelivery(
   ].filter(Boolean);
   if (missing.length > 0 || !name || !id || !signature) {
     throw new HookwrightError("MISSING_HEADER", `missing header: ${missing.join(", ")}`);
+  }
+  if (!isEventName(name)) {
+    throw new HookwrightError("INVALID_HEADER", "X-GitHub-Event is not a GitHub event name");
+  }
+  if (!isDeliveryId(id)) {
+    throw new HookwrightError("INVALID_HEADER", "X-GitHub-Delivery is not a GUID");
   }
   if (!verifySignature(secrets, body, signature)) {
     throw new HookwrightError("SIGNATURE_MISMATCH", "signature does not match the request body");

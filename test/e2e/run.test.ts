@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
 import { testKeys } from "../helpers/keys.js";
@@ -72,7 +75,7 @@ describe("hookwright run (built CLI)", () => {
     expect(cli.stdout.some((line) => line.includes('"plugins":["greeter"]'))).toBe(true);
   });
 
-  it("exits 1 with one stderr line when the port is taken", async () => {
+  it("exits 2 with one stderr line naming PORT when the port is taken", async () => {
     github = createFakeGitHub({ appId: APP_ID, publicKey: testKeys().publicKey });
     const taken = new URL(await github.listen()).port;
     const cli = startCli({
@@ -84,8 +87,12 @@ describe("hookwright run (built CLI)", () => {
       LOG_FORMAT: "json",
       PLUGINS: "greeter",
     });
-    expect(await cli.exited).toBe(1);
-    expect(cli.stderr).toEqual([expect.stringMatching(/^hookwright: .*EADDRINUSE/)]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr).toEqual([
+      expect.stringMatching(
+        new RegExp(`^hookwright: PORT ${taken} is already in use on 127\\.0\\.0\\.1: `),
+      ),
+    ]);
   });
 
   it("starts in sandbox mode without configuration: prints the console URL, and the greeter answers a sample", async () => {
@@ -145,10 +152,41 @@ describe("hookwright run (built CLI)", () => {
       { APP_ID: "4242", PRIVATE_KEY: "not-a-key", WEBHOOK_SECRET: SECRET },
       /^hookwright: PRIVATE_KEY: not a PEM key/,
     ],
+    [
+      "production without APP_ID (never the sandbox)",
+      { NODE_ENV: "production", APP_ID: "", PORT: "0", HOST: "127.0.0.1" },
+      /^hookwright: APP_ID is required when NODE_ENV=production/,
+    ],
   ])("exits 2 with one stderr line on %s", async (_label, env, line) => {
     const cli = startCli(env);
     expect(await cli.exited).toBe(2);
     expect(cli.stderr).toEqual([expect.stringMatching(line)]);
     expect(cli.stdout).toEqual([]);
+  });
+
+  it("exits 2 naming the file, line, column and the compiler's reason when a TypeScript plugin does not compile", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookwright-broken-"));
+    const file = join(dir, "broken.ts");
+    writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
+    writeFileSync(
+      file,
+      "export default (app: unknown) => {\n  void app;\n  const x = 1 oops;\n};\n",
+    );
+    try {
+      const cli = startCli({
+        APP_ID: "4242",
+        PRIVATE_KEY: testKeys().privateKeyPem,
+        WEBHOOK_SECRET: SECRET,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        PLUGINS: file,
+      });
+      expect(await cli.exited).toBe(2);
+      expect(cli.stderr).toEqual([
+        `hookwright: plugin "${file}" failed to load: ${file}:3:14: Expected ";" but found "oops"`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

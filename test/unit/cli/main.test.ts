@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import type { CliIo } from "../../../src/cli/io.js";
@@ -131,5 +132,56 @@ describe("main", () => {
     const result = await run(["run"], { ...APP, LOG_LEVEL: "silent", PLUGINS: "./odd.mjs" });
     expect(result.code).toBe(2);
     expect(result.errLines).toEqual([expect.stringMatching(/must export a function/)]);
+  });
+
+  it("exits 2 in production without APP_ID instead of starting the sandbox", async () => {
+    const result = await run(["run"], { NODE_ENV: "production", PORT: "0" });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      "hookwright: APP_ID is required when NODE_ENV=production (the sandbox never runs there)",
+    ]);
+  });
+
+  it("exits 2 in production on a webhook secret shorter than 16 characters, not echoing it", async () => {
+    const result = await run(["run"], { ...APP, NODE_ENV: "production", PORT: "0" });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      "hookwright: WEBHOOK_SECRET must be at least 16 characters when NODE_ENV=production",
+    ]);
+    expect(result.stderr).not.toContain(APP.WEBHOOK_SECRET);
+  });
+
+  it("exits 2 naming PORT when the port is taken, closing what it opened", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    writeFileSync(join(cwd, "noop.mjs"), "export default () => {};\n");
+    try {
+      const result = await run(["run"], {
+        ...APP,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+        PLUGINS: "./noop.mjs",
+      });
+      expect(result.code).toBe(2);
+      expect(result.errLines).toEqual([
+        `hookwright: PORT ${port} is already in use on 127.0.0.1: stop what is using it, or set PORT to a free port`,
+      ]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("exits 2 with one line on an HTTP limit that cannot work", async () => {
+    const result = await run(["run"], {
+      ...APP,
+      HTTP_HEADERS_TIMEOUT_MS: "90000",
+      HTTP_REQUEST_TIMEOUT_MS: "60000",
+    });
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      expect.stringMatching(/^hookwright: HTTP_HEADERS_TIMEOUT_MS /),
+    ]);
   });
 });

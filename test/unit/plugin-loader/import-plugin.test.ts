@@ -84,9 +84,9 @@ describe("importPlugin", () => {
     expect((error.cause as Error).message).toContain("at somewhere");
   });
 
-  it("reports a module with a syntax error", async () => {
+  it("reports a module with a syntax error with its file, line and column", async () => {
     const error = await failure("syntax.mjs");
-    expect(error.message).toMatch(/^plugin "broken" failed to load: \S/);
+    expect(error.message).toMatch(/^plugin "broken" failed to load: \S+syntax\.mjs:1:\d+: \S/);
     expect(error.message).not.toContain("\n");
   });
 

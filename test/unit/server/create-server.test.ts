@@ -1,4 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
+import express from "express";
 import request from "supertest";
 import { createDeliveryEvents } from "../../../src/events/delivery-events.js";
 import { createMetrics } from "../../../src/server/create-metrics.js";
@@ -8,15 +9,18 @@ import type { Headers } from "../../../src/webhooks/parse-delivery.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 
 const PATH = "/hooks";
+const GUID = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
 
-function setup() {
+function setup(extra: { bodyBudgetBytes?: number } = {}) {
   const logs = captureLogs();
   const received: { headers: Headers; body: Buffer }[] = [];
   let answer = { status: 200, body: { status: "completed" } as unknown };
+  let hold: Promise<void> = Promise.resolve();
   // A receiver that records what the route hands it and answers as told.
   const receiver: WebhookReceiver = {
     async receive(headers, body) {
       received.push({ headers, body });
+      await hold;
       return { ...answer, delivery: { id: "d-1", name: "issues", payload: {} } };
     },
   };
@@ -28,6 +32,7 @@ function setup() {
     logger: logs.logger,
     readiness: () => readiness,
     metrics: createMetrics({ events, inFlight: () => 0 }),
+    ...extra,
   });
   return {
     ...server,
@@ -36,6 +41,12 @@ function setup() {
     received,
     answer: (next: typeof answer) => (answer = next),
     setReadiness: (next: Readiness) => (readiness = next),
+    /** Keeps the receiver from answering until the returned function is called. */
+    holdReceiver: () => {
+      let open!: () => void;
+      hold = new Promise<void>((resolve) => (open = resolve));
+      return open;
+    },
   };
 }
 
@@ -138,9 +149,79 @@ describe("createServer", () => {
 
   it("logs the delivery and event of a webhook request", async () => {
     const { app, logs } = setup();
-    await request(app).post(PATH).set("x-github-delivery", "d-1").send("{}");
+    await request(app).post(PATH).set("x-github-delivery", GUID).send("{}");
     const line = logs.records().find((record) => record.msg === "request");
-    expect(line).toMatchObject({ method: "POST", path: PATH, delivery: "d-1", event: "issues" });
+    expect(line).toMatchObject({ method: "POST", path: PATH, delivery: GUID, event: "issues" });
+  });
+
+  it("does not log a delivery id that is not a GUID, however long", async () => {
+    const { app, logs, answer } = setup();
+    answer({ status: 401, body: {} });
+    const junk = "j".repeat(8000);
+    await request(app).post(PATH).set("x-github-delivery", junk).send("{}");
+    const line = logs.records().find((record) => record.msg === "request");
+    expect(line).toMatchObject({ status: 401 });
+    expect(line).not.toHaveProperty("delivery");
+    expect(logs.text()).not.toContain("jjjjjjjj");
+  });
+
+  it("answers 503 with retry-after once the body budget is spent, and takes bodies again when it is freed", async () => {
+    const { app, received, holdReceiver } = setup({ bodyBudgetBytes: 1000 });
+    const release = holdReceiver();
+    const body = "x".repeat(400);
+    const held = [1, 2].map(() =>
+      request(app)
+        .post(PATH)
+        .send(body)
+        .then((res) => res),
+    );
+    const waitForReceiver = async () => {
+      while (received.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await waitForReceiver();
+    // 800 bytes are held by the two bodies the receiver is still working on.
+    const refused = await request(app).post(PATH).send(body);
+    expect(refused.status).toBe(503);
+    expect(refused.headers["retry-after"]).toBe("5");
+    expect(refused.body.error.code).toBe("SERVER_BUSY");
+    expect(received).toHaveLength(2);
+    release();
+    expect((await Promise.all(held)).map((res) => res.status)).toEqual([200, 200]);
+    expect((await request(app).post(PATH).send(body)).status).toBe(200);
+  });
+
+  it("answers a path with a malformed %-escape with 400, not 500", async () => {
+    const { app, getRouter, logs } = setup();
+    getRouter("/items").get("/:name", (req, res) => void res.send(req.params.name));
+    const res = await request(app).get("/items/%E0%A4%A");
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_REQUEST");
+    expect(logs.text()).not.toContain("URIError");
+  });
+
+  it("keeps a plugin route's 404 from http-errors a 404", async () => {
+    const { app, getRouter } = setup();
+    getRouter("/p").get("/gone", (_req, _res, next) =>
+      next(Object.assign(new Error("no such thing"), { status: 404, expose: true })),
+    );
+    const res = await request(app).get("/p/gone");
+    expect([res.status, res.body.error.code]).toEqual([404, "NOT_FOUND"]);
+  });
+
+  it("answers JSON a plugin's parser cannot read with 400, and a body over its limit with 413", async () => {
+    const { app, getRouter } = setup();
+    const router = getRouter("/plugin");
+    router.post("/json", express.json({ limit: 10 }), (_req, res) => void res.send("ok"));
+    const broken = await request(app)
+      .post("/plugin/json")
+      .set("content-type", "application/json")
+      .send("{nope");
+    expect([broken.status, broken.body.error.code]).toEqual([400, "INVALID_REQUEST"]);
+    const large = await request(app)
+      .post("/plugin/json")
+      .set("content-type", "application/json")
+      .send(JSON.stringify({ text: "far more than ten bytes" }));
+    expect([large.status, large.body.error.code]).toEqual([413, "PAYLOAD_TOO_LARGE"]);
   });
 
   it("serves the answers its metrics counted at /metrics, in Prometheus's text format", async () => {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "@jest/globals";
 import express from "express";
 import request from "supertest";
-import { logRequests } from "../../../src/server/log-requests.js";
+import { logRequests, REFUSED_LINES_PER_SECOND } from "../../../src/server/log-requests.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
+import { createManualClock } from "../../helpers/manual-clock.js";
 
 function setup() {
   const logs = captureLogs();
+  const clock = createManualClock();
   const app = express();
-  app.use(logRequests(logs.logger));
+  app.use(logRequests(logs.logger, { clock }));
   app.post("/hook", (_req, res) => {
     res.locals.delivery = "d-9";
     res.locals.event = "issues";
@@ -16,7 +18,8 @@ function setup() {
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
   app.get("/teapot", (_req, res) => void res.status(418).end());
   app.get("/broken", (_req, res) => void res.status(500).end());
-  return { app, logs };
+  app.use((_req, res) => void res.status(404).end());
+  return { app, logs, clock };
 }
 
 const requestLines = (logs: ReturnType<typeof captureLogs>) =>
@@ -61,5 +64,38 @@ describe("logRequests", () => {
     await request(app).post("/hook").send("{}");
     await request(app).get("/teapot");
     expect(requestLines(logs).map((line) => [line.status, line.level])).toEqual([[418, 40]]);
+  });
+
+  it("cuts a long path short in the line", async () => {
+    const { app, logs } = setup();
+    await request(app).get(`/${"p".repeat(10_000)}`);
+    const [line] = requestLines(logs);
+    expect(line).toMatchObject({ status: 404 });
+    expect(String(line!.path).length).toBeLessThanOrEqual(202);
+  });
+
+  it("writes at most a few refused requests a second, then one line counting the rest", async () => {
+    const { app, logs, clock } = setup();
+    for (let i = 0; i < REFUSED_LINES_PER_SECOND + 30; i++) await request(app).get("/teapot");
+    expect(requestLines(logs)).toHaveLength(REFUSED_LINES_PER_SECOND);
+    clock.advance(1000);
+    await request(app).get("/teapot");
+    await request(app).post("/hook").send("{}");
+    const records = logs.records();
+    expect(records.filter((record) => record.msg !== "request")).toEqual([
+      expect.objectContaining({
+        level: 40,
+        skipped: 30,
+        msg: "refused requests not logged (rate limit)",
+      }),
+    ]);
+    // The next second's refusal and every accepted request are written.
+    expect(requestLines(logs)).toHaveLength(REFUSED_LINES_PER_SECOND + 2);
+  });
+
+  it("does not rate-limit server errors", async () => {
+    const { app, logs } = setup();
+    for (let i = 0; i < REFUSED_LINES_PER_SECOND + 5; i++) await request(app).get("/broken");
+    expect(requestLines(logs)).toHaveLength(REFUSED_LINES_PER_SECOND + 5);
   });
 });

@@ -4,6 +4,7 @@ import { parseDelivery, type Headers } from "../../../src/webhooks/parse-deliver
 import { createSignedDelivery, loadFixture, signBody } from "../../helpers/signed-delivery.js";
 
 const SECRET = "parse-secret";
+const GUID = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
 
 function errorOf(run: () => unknown): HookwrightError {
   try {
@@ -20,7 +21,7 @@ function signed(body: string, headers: Headers = {}) {
     headers: {
       "content-type": "application/json",
       "x-github-event": "issues",
-      "x-github-delivery": "d-1",
+      "x-github-delivery": GUID,
       "x-hub-signature-256": signBody(SECRET, body),
       ...headers,
     } as Headers,
@@ -60,7 +61,7 @@ describe("parseDelivery", () => {
     expect(parseDelivery(headers, body, [SECRET]).payload).toEqual({ a: 1 });
   });
 
-  it("checks the media type first, then headers, then the signature, then the JSON", () => {
+  it("checks the media type first, then headers and their form, then the signature, then the JSON", () => {
     // Everything is wrong; each fix reveals the next check.
     const request: Headers = { "content-type": "text/plain" };
     const body = Buffer.from("not json");
@@ -74,6 +75,8 @@ describe("parseDelivery", () => {
       "x-github-delivery": "d-1",
       "x-hub-signature-256": signBody("wrong", body),
     });
+    expect(errorOf(() => parseDelivery(request, body, [SECRET])).code).toBe("INVALID_HEADER");
+    request["x-github-delivery"] = GUID;
     expect(errorOf(() => parseDelivery(request, body, [SECRET])).code).toBe("SIGNATURE_MISMATCH");
     request["x-hub-signature-256"] = signBody(SECRET, body);
     const invalid = errorOf(() => parseDelivery(request, body, [SECRET]));
@@ -130,5 +133,48 @@ describe("parseDelivery", () => {
       "content-type": "application/x-www-form-urlencoded",
     });
     expect(errorOf(() => parseDelivery(headers, body, [SECRET])).code).toBe("INVALID_PAYLOAD");
+  });
+
+  it.each([
+    ["__proto__"],
+    ["constructor"],
+    ["hasOwnProperty"],
+    ["toString"],
+    ["error"],
+    ["Issues"],
+    ["issues.opened"],
+    ["issues, push"],
+    ["pull-request"],
+    ["x".repeat(65)],
+  ])("refuses the event name %j as INVALID_HEADER before checking the signature", (event) => {
+    // Unsigned: the form is checked first, so a stranger's name never reaches a lookup.
+    const { headers, body } = signed("{}", { "x-github-event": event, "x-hub-signature-256": "x" });
+    const error = errorOf(() => parseDelivery(headers, body, [SECRET]));
+    expect(error.code).toBe("INVALID_HEADER");
+    expect(error.message).toContain("X-GitHub-Event");
+    expect(error.message).not.toContain(event);
+  });
+
+  it.each([["pull_request_review_comment"], ["ping"], ["github_app_authorization"]])(
+    "accepts GitHub's event name %s",
+    (event) => {
+      const { headers, body } = signed("{}", { "x-github-event": event });
+      expect(parseDelivery(headers, body, [SECRET]).name).toBe(event);
+    },
+  );
+
+  it.each([["d-1"], ["x".repeat(16_000)], [`${GUID}\n`], [`${GUID}0`], ["{guid}"]])(
+    "refuses a delivery id that is not a GUID (%#) without echoing it",
+    (id) => {
+      const { headers, body } = signed("{}", { "x-github-delivery": id });
+      const error = errorOf(() => parseDelivery(headers, body, [SECRET]));
+      expect(error.code).toBe("INVALID_HEADER");
+      expect(error.message).toBe("X-GitHub-Delivery is not a GUID");
+    },
+  );
+
+  it("accepts an upper-case GUID", () => {
+    const { headers, body } = signed("{}", { "x-github-delivery": GUID.toUpperCase() });
+    expect(parseDelivery(headers, body, [SECRET]).id).toBe(GUID.toUpperCase());
   });
 });
