@@ -7,6 +7,7 @@ import { dispatch } from "./dispatch.js";
 import { createFailureQueue, matchesCall } from "./failures.js";
 import { toResponse } from "./http.js";
 import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
+import { createStalls } from "./stalls.js";
 import { createFakeState } from "./state.js";
 import type { FakeGitHub, FakeGitHubOptions, RecordedCall } from "./types.js";
 
@@ -44,6 +45,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   for (const installation of options.installations ?? []) state.addInstallation(installation);
   const calls: RecordedCall[] = [];
   const failures = createFailureQueue();
+  const stalls = createStalls();
   let latencyMs = 0;
   let server: LoopbackServer | undefined;
 
@@ -55,27 +57,39 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     const path = `${pathname}${url.search}`;
     const { body, bodyIsJson } = parseBody(await request.text());
     const credentials = readCredentials(request.headers.get("authorization"), state, publicKey);
-    const result =
-      failures.take(request.method, path) ??
-      dispatch(state, {
+    const injected = failures.take(request.method, path);
+    const record = (status: number) =>
+      calls.push({
         method: request.method,
-        url,
-        apiBase: `${url.origin}${prefix}`,
-        pathname,
+        path,
+        headers: Object.fromEntries(request.headers.entries()),
         body,
-        bodyIsJson,
-        credentials,
+        status,
+        auth: toCallAuth(credentials),
       });
-    calls.push({
-      method: request.method,
-      path,
-      headers: Object.fromEntries(request.headers.entries()),
-      body,
-      status: result.status,
-      auth: toCallAuth(credentials),
-    });
+    if (injected?.kind === "hang") {
+      record(0);
+      return stalls.hang(request.signal);
+    }
+    const result =
+      injected?.kind === "respond"
+        ? injected.result
+        : dispatch(state, {
+            method: request.method,
+            url,
+            apiBase: `${url.origin}${prefix}`,
+            pathname,
+            body,
+            bodyIsJson,
+            credentials,
+          });
+    record(result.status);
     if (latencyMs > 0) await delay(latencyMs);
-    return toResponse(result, clock.now());
+    const response = toResponse(result, clock.now());
+    if (injected?.kind === "trickle") {
+      return stalls.trickle(response, injected.trickle, request.signal);
+    }
+    return response;
   }
 
   return {
@@ -86,6 +100,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
       return server.url;
     },
     async close() {
+      stalls.closeAll();
       const running = server;
       server = undefined;
       await running?.close();
@@ -122,7 +137,13 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     hookDeliveries: state.hookDeliveries,
     redeliveryRequests: state.redeliveryRequests,
     failNext(match, response, times = 1) {
-      failures.add(match, response, times);
+      failures.add(match, { kind: "respond", response }, times);
+    },
+    hangNext(match, times = 1) {
+      failures.add(match, { kind: "hang" }, times);
+    },
+    trickleNext(match, trickle = {}, times = 1) {
+      failures.add(match, { kind: "trickle", trickle }, times);
     },
     setLatency(ms) {
       latencyMs = ms;
