@@ -32,30 +32,41 @@ export function timeoutError(what: string, ms: number, attempts: number): Hookwr
 }
 
 /**
- * Runs one attempt that must settle within `ms`. Its signal aborts the fetch (and the reading
- * of the body, which undici and the fake tie to the same signal); the attempt also rejects at
- * that moment by itself, so a fetch that ignores signals, or a reader that swallows the abort
- * (@octokit/request turns a JSON body cut short into `""`), cannot outlast it.
- * `onTimeout` makes the error it rejects with.
+ * A timer for one attempt: its signal aborts with `onTimeout()`'s error after `ms`. Given to
+ * fetch, it cuts the answer and the reading of its body alike (undici and the fake tie the
+ * body to the request's signal). `clear` it once the attempt is over.
+ */
+export interface AttemptTimeout {
+  signal: AbortSignal;
+  clear(): void;
+}
+
+export function startTimeout(ms: number, onTimeout: () => Error): AttemptTimeout {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(onTimeout()), ms);
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+/**
+ * Runs one attempt that must settle within `ms`: besides aborting its signal, the attempt
+ * rejects at that moment by itself, so a fetch that ignores signals cannot outlast it. Only
+ * for work that can be abandoned safely (the token exchange: at worst a token is minted
+ * unused); an API call could still be sent after being given up on.
  */
 export async function withTimeout<T>(
   ms: number,
   run: (signal: AbortSignal) => Promise<T>,
   onTimeout: () => Error,
 ): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
+  const timeout = startTimeout(ms, onTimeout);
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = onTimeout();
-      // Rejected before aborting, so the race settles with the timeout, not the abort it causes.
-      reject(error);
-      controller.abort(error);
-    }, ms);
+    timeout.signal.addEventListener("abort", () => reject(timeout.signal.reason as Error), {
+      once: true,
+    });
   });
   try {
-    return await Promise.race([run(controller.signal), expired]);
+    return await Promise.race([run(timeout.signal), expired]);
   } finally {
-    clearTimeout(timer);
+    timeout.clear();
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
 import type { TokenStore } from "../auth/token-store.js";
 import type { Clock } from "../clock.js";
+import type { RequestLimits } from "../request-limits.js";
 import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createMetrics } from "../server/create-metrics.js";
@@ -38,6 +39,8 @@ export interface CreateAppOptions {
   deliveryRecords?: DeliveryRecords;
   /** Scale of retry waits (ms per retry-after second); tests pass 1. */
   retryBaseMs?: number;
+  /** Timeout of every call to GitHub and budget of its retries (DEFAULT_REQUEST_LIMITS). */
+  requestLimits?: Partial<RequestLimits>;
   cwd?: string;
   /** Told about every delivery, its plugins and its API calls (the delivery console). */
   observer?: DeliveryObserver;
@@ -88,12 +91,14 @@ export function createApp(options: CreateAppOptions): Hookwright {
     clock: options.clock,
     store: options.tokenStore,
     refreshMarginS: options.tokenRefreshMarginS,
+    requestLimits: options.requestLimits,
   });
   const clients = createClientFactory({
     appAuth: auth,
     logger: log,
     fetch,
     retryBaseMs: options.retryBaseMs,
+    requestLimits: options.requestLimits,
   });
   const router = createEventRouter({
     clients,

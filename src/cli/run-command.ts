@@ -9,6 +9,7 @@ import { findPlugins } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { createMemoryAckedFailures } from "../webhooks/acked-failures.js";
+import { requestLimitsOf } from "./commands/app-setup.js";
 import type { CliIo } from "./io.js";
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -109,6 +110,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     webhookPath: config.webhookPath,
     deadlineMs: config.deadlineMs,
     tokenRefreshMarginS: config.tokenRefreshMarginS,
+    requestLimits: requestLimitsOf(config),
     logger,
     cwd: io.cwd,
     observer: deliveryLog,

@@ -7,7 +7,7 @@ import { dispatch } from "./dispatch.js";
 import { createFailureQueue, matchesCall } from "./failures.js";
 import { toResponse } from "./http.js";
 import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
-import { createStalls } from "./stalls.js";
+import { abortReason, createStalls } from "./stalls.js";
 import { createFakeState } from "./state.js";
 import type { FakeGitHub, FakeGitHubOptions, RecordedCall } from "./types.js";
 
@@ -94,7 +94,12 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
 
   return {
     handle,
-    fetch: (input, init) => handle(new Request(input, init)),
+    fetch(input, init) {
+      const request = new Request(input, init);
+      // As fetch does: a request whose signal has already aborted is never sent.
+      if (request.signal.aborted) return Promise.reject(abortReason(request.signal));
+      return handle(request);
+    },
     async listen() {
       server ??= await serveOnLoopback(handle);
       return server.url;

@@ -5,7 +5,8 @@ function closedError(): Error {
   return new Error("the fake GitHub was closed while this request was stalled");
 }
 
-function abortReason(signal: AbortSignal): unknown {
+/** What fetch rejects with once `signal` has aborted. */
+export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 

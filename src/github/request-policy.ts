@@ -1,7 +1,12 @@
 import type { Logger } from "pino";
 import { systemClock } from "../clock.js";
-import { HookwrightError } from "../errors.js";
-import { requestLimits, timeoutError, withTimeout, type RequestLimits } from "../request-limits.js";
+import { HookwrightError, isHookwrightError } from "../errors.js";
+import {
+  requestLimits,
+  startTimeout,
+  timeoutError,
+  type RequestLimits,
+} from "../request-limits.js";
 
 /** The part of @octokit/request's options the policy reads or stamps. */
 export interface PolicyRequest {
@@ -108,12 +113,13 @@ function describeRequest(request: PolicyRequest): string {
   return `${request.method} ${request.url.split("?")[0]}`;
 }
 
-function withSignal(request: PolicyRequest, signal: AbortSignal, given: AbortSignal | undefined) {
-  request.request = {
-    ...request.request,
-    signal: given ? AbortSignal.any([given, signal]) : signal,
-  };
-  return request;
+/**
+ * Every hook of the request sees the one options object (before-after-hook binds it), so
+ * this attempt's signal is set on it, replacing the last attempt's.
+ */
+function setSignal(request: PolicyRequest, signal: AbortSignal, given: AbortSignal | undefined) {
+  const combined = given ? AbortSignal.any([given, signal]) : signal;
+  request.request = { ...request.request, signal: combined };
 }
 
 function rateLimited(
@@ -184,19 +190,26 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
       let answer: T | undefined;
       let failure: unknown;
       let thrown = false;
-      let expired = false;
+      // Not raced: an attempt waiting for its installation token must not be abandoned to
+      // send its request later, beside the retry. Its own signal ends it instead.
+      const timeout = startTimeout(attemptMs, () => timeoutError(what, attemptMs, attempts));
+      setSignal(request, timeout.signal, given);
       try {
-        answer = await withTimeout(
-          attemptMs,
-          (signal) => send(withSignal(request, signal, given)),
-          () => {
-            expired = true;
-            return timeoutError(what, attemptMs, attempts);
-          },
-        );
+        answer = await send(request);
         failure = graphqlFailureOf(request, answer);
       } catch (error) {
         failure = error;
+        thrown = true;
+      } finally {
+        timeout.clear();
+      }
+      // A coded failure from below (the token exchange gave up after its own retries) stands:
+      // retrying it would start another exchange and spend the budget twice over.
+      const fromBelow = isHookwrightError(failure) && failure !== timeout.signal.reason;
+      const expired = timeout.signal.aborted && !fromBelow;
+      // @octokit/request reads a JSON body cut short by the abort as `""` and resolves.
+      if (expired && !given?.aborted) {
+        failure = timeout.signal.reason;
         thrown = true;
       }
       if (failure === undefined) return answer as T;

@@ -19,6 +19,13 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Where logs go; by default they are kept in memory, readable through `logs()`. */
   logger?: Logger;
+  /** GITHUB_REQUEST_TIMEOUT_MS: how long each call to the fake may take (default 10 s). */
+  requestTimeoutMs?: number;
+}
+
+export interface ReceiveOptions {
+  /** The `X-GitHub-Delivery` to send, e.g. an earlier one's, as GitHub's redelivery does. */
+  id?: string;
 }
 
 export interface ReceiveResult {
@@ -40,7 +47,7 @@ export interface TestApp {
    * action is set on the payload, and the installation when the payload has none. Without a payload,
    * the shipped fixture named `event` is used. Rejects with the handlers' errors when one failed.
    */
-  receive(event: string, payload?: object): Promise<ReceiveResult>;
+  receive(event: string, payload?: object, options?: ReceiveOptions): Promise<ReceiveResult>;
   /** Log records so far (with the default in-memory logger). */
   logs(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -118,6 +125,8 @@ export async function createTestApp(
     logger: options.logger ?? memory.logger,
     retryBaseMs: 1,
     deadlineMs: 60_000,
+    requestLimits:
+      options.requestTimeoutMs === undefined ? undefined : { timeoutMs: options.requestTimeoutMs },
   });
   const failures = new Map<string, DeliveryError>();
   await hookwright.load(
@@ -132,7 +141,7 @@ export async function createTestApp(
   return {
     github,
     hookwright,
-    async receive(event, given) {
+    async receive(event, given, { id } = {}) {
       const [name = event, action] = event.split(".");
       const payload = { ...(given ?? readFixture(event)) } as Payload & Record<string, unknown>;
       // The name given wins, so one fixture serves every action of its event.
@@ -143,7 +152,9 @@ export async function createTestApp(
       const installationId = payload.installation.id as number;
       const repo = payload.repository?.full_name;
       if (typeof repo === "string") reach(repo, installationId);
-      const delivery = createSignedDelivery({ secret: SECRET, event: name, payload });
+      const delivery = createSignedDelivery({ secret: SECRET, event: name, payload, id });
+      // A redelivery is judged by its own run, not by the failure of the one before it.
+      failures.delete(delivery.id);
       const answer = await hookwright.receiver.receive(delivery.headers, delivery.body);
       const failure = failures.get(delivery.id);
       if (failure !== undefined || answer.status >= 400) {

@@ -16,6 +16,7 @@ import type { CliIo } from "../io.js";
 import {
   createAppSetup,
   readCommandConfig,
+  requestLimitsOf,
   webhookSecretsOf,
   type CommandDeps,
 } from "./app-setup.js";
@@ -98,6 +99,7 @@ function createClients(config: Config, logger: Logger, io: CliIo, deps: CommandD
     apiUrl: config.apiUrl,
     logger,
     fetch: deps.fetch,
+    requestLimits: requestLimitsOf(config),
   });
   return { clients, invalidate: undefined };
 }
