@@ -49,7 +49,9 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   let latencyMs = 0;
   let server: LoopbackServer | undefined;
 
-  async function handle(request: Request): Promise<Response> {
+  // `signal` is the caller's own: a Request's signal only follows it, through a weak
+  // reference, so an AbortSignal.timeout() held by nothing else could be collected and never fire.
+  async function handle(request: Request, signal = request.signal): Promise<Response> {
     const url = new URL(request.url);
     // GitHub Enterprise Server serves the same API under /api/v3.
     const prefix = /^\/api\/v3(?=\/|$)/.test(url.pathname) ? "/api/v3" : "";
@@ -69,7 +71,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
       });
     if (injected?.kind === "hang") {
       record(0);
-      return stalls.hang(request.signal);
+      return stalls.hang(signal);
     }
     const result =
       injected?.kind === "respond"
@@ -87,18 +89,18 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     if (latencyMs > 0) await delay(latencyMs);
     const response = toResponse(result, clock.now());
     if (injected?.kind === "trickle") {
-      return stalls.trickle(response, injected.trickle, request.signal);
+      return stalls.trickle(response, injected.trickle, signal);
     }
     return response;
   }
 
   return {
-    handle,
+    handle: (request) => handle(request),
     fetch(input, init) {
       const request = new Request(input, init);
       // As fetch does: a request whose signal has already aborted is never sent.
       if (request.signal.aborted) return Promise.reject(abortReason(request.signal));
-      return handle(request);
+      return handle(request, init?.signal ?? request.signal);
     },
     async listen() {
       server ??= await serveOnLoopback(handle);

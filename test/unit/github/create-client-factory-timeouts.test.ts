@@ -84,10 +84,13 @@ describe("client timeouts", () => {
     const { github, clients } = await setup({ limits: { timeoutMs: 150 }, overHttp: true });
     github.trickleNext({ path: "/repos/octo/hello" }, { bytesPerChunk: 1, intervalMs: 20 }, 10);
     const get = clients.forInstallation(1).rest.repos.get({ owner: "octo", repo: "hello" });
-    await rejectionOf(get, "GITHUB_TIMEOUT");
-    expect(github.callsTo("GET", "/repos/octo/hello").map((c) => c.status)).toEqual([
-      200, 200, 200, 200,
-    ]);
+    const error = await rejectionOf(get, "GITHUB_TIMEOUT");
+    expect(error.message).toMatch(/within 150 ms \(4 attempts\)$/);
+    // Each attempt that reached the fake got its headers (200) before its body was cut; on a
+    // busy machine the last one may be given up on before the fake reads it.
+    const statuses = github.callsTo("GET", "/repos/octo/hello").map((c) => c.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
   it("reads a trickled body that arrives within the timeout", async () => {
