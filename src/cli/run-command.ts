@@ -136,6 +136,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
         ? createSetup({
             webUrl: config.webUrl,
             apiUrl: config.apiUrl,
+            requestTimeoutMs: config.githubRequestTimeoutMs,
             appYmlPath: join(io.cwd, "app.yml"),
             envPath: join(io.cwd, ".env"),
             webhookProxyUrl: config.webhookProxyUrl,
