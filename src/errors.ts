@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   INSTALLATION_NOT_FOUND: "the app is not installed there",
   TOKEN_EXCHANGE_FAILED: "GitHub did not issue an installation token",
   GITHUB_UNAVAILABLE: "GitHub answered with a server error or could not be reached",
+  GITHUB_TIMEOUT:
+    "GitHub did not answer (headers and whole body) within GITHUB_REQUEST_TIMEOUT_MS, nor within the request's retry budget",
+  GITHUB_RATE_LIMITED:
+    "GitHub's rate limit asks for a longer wait than what is left of the request's retry budget",
   NO_INSTALLATION: "the call needs an installation token but the event has no installation",
   APP_CREDENTIALS_REQUIRED:
     "the call needs the app's own credentials (APP_ID and PRIVATE_KEY), but only GITHUB_TOKEN is set",

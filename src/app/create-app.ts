@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
 import type { TokenStore } from "../auth/token-store.js";
 import type { Clock } from "../clock.js";
+import type { RequestLimits } from "../request-limits.js";
 import { HookwrightError } from "../errors.js";
 import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { observeFetch } from "../events/observe-fetch.js";
@@ -60,6 +61,8 @@ export interface CreateAppOptions {
   github?: {
     apiUrl?: string;
     tokenRefreshMarginS?: number;
+    /** Timeout of every call to GitHub and budget of its retries (DEFAULT_REQUEST_LIMITS). */
+    requestLimits?: Partial<RequestLimits>;
   };
   webhooks?: {
     path?: string;
@@ -139,12 +142,14 @@ export function createApp(options: CreateAppOptions): Hookwright {
     clock: dependencies.clock,
     store: stores.tokens,
     refreshMarginS: options.github?.tokenRefreshMarginS,
+    requestLimits: options.github?.requestLimits,
   });
   const clients = createClientFactory({
     appAuth: auth,
     logger: log,
     fetch,
     retryBaseMs: dependencies.retryBaseMs,
+    requestLimits: options.github?.requestLimits,
   });
   const router = createEventRouter({
     clients,

@@ -2,6 +2,7 @@ import type { KeyObject } from "node:crypto";
 import type { Clock } from "../clock.js";
 import { systemClock } from "../clock.js";
 import { HookwrightError } from "../errors.js";
+import { requestLimits, type RequestLimits } from "../request-limits.js";
 import { createAppJwt } from "./create-app-jwt.js";
 import { exchangeToken, type TokenScope } from "./exchange-token.js";
 import { createMemoryTokenStore, type InstallationToken, type TokenStore } from "./token-store.js";
@@ -36,6 +37,11 @@ export interface AppAuthOptions {
   userAgent?: string;
   /** Waits between retries of a failed exchange; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Each exchange attempt's timeout and all attempts' budget (DEFAULT_REQUEST_LIMITS): a hung
+   * exchange fails every caller sharing it in time, and the next call starts a fresh one.
+   */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 /** Scope is part of the key: a token narrowed to some repositories must not serve a wider request. */
@@ -64,6 +70,8 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
     userAgent: options.userAgent ?? "hookwright",
     sleep:
       options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    now: () => clock.now(),
+    limits: requestLimits(options.requestLimits),
   };
   const prefix = (installationId: number) =>
     `${options.apiUrl} ${options.appId} ${installationId} `;

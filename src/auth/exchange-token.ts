@@ -1,4 +1,5 @@
 import { HookwrightError } from "../errors.js";
+import { timeoutError, withTimeout, type RequestLimits } from "../request-limits.js";
 import type { AppJwt } from "./create-app-jwt.js";
 import type { InstallationToken } from "./token-store.js";
 
@@ -16,6 +17,9 @@ export interface ExchangeOptions {
   jwt: AppJwt;
   userAgent: string;
   sleep: (ms: number) => Promise<void>;
+  /** Epoch ms: how much of the budget is spent. */
+  now: () => number;
+  limits: RequestLimits;
 }
 
 const ATTEMPTS = 3;
@@ -55,10 +59,80 @@ function toToken(installationId: number, data: AccessTokenResponse): Installatio
   return token;
 }
 
+type Attempt =
+  | { token: InstallationToken }
+  | { retry: unknown }
+  /** Refused, maybe for our clock: retried once with a re-dated JWT, else this error. */
+  | { skewed401: HookwrightError }
+  | { error: HookwrightError };
+
+/** One POST, answer and body read together, so a timeout covers a body that trickles in. */
+async function attemptExchange(
+  options: ExchangeOptions,
+  url: string,
+  body: string | undefined,
+  installationId: number,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      method: "POST",
+      headers: {
+        accept: "application/vnd.github+json",
+        authorization: `Bearer ${options.jwt.get()}`,
+        "content-type": "application/json",
+        "user-agent": options.userAgent,
+        "x-github-api-version": "2022-11-28",
+      },
+      body,
+      signal,
+    });
+  } catch (cause) {
+    return { retry: cause };
+  }
+  const skewed = options.jwt.observeServerDate(response.headers.get("date"));
+  if (response.status === 201) {
+    return { token: toToken(installationId, (await response.json()) as AccessTokenResponse) };
+  }
+  if (response.status >= 500) {
+    // An unread body keeps undici's connection busy until garbage collection.
+    await response.body?.cancel().catch(() => {});
+    return { retry: new Error(`HTTP ${response.status}`) };
+  }
+  const message = await githubMessage(response);
+  const status = response.status;
+  if (status === 401) {
+    const error = new HookwrightError(
+      "APP_JWT_REJECTED",
+      `GitHub rejected the app JWT: ${message}`,
+      {
+        status,
+      },
+    );
+    return skewed ? { skewed401: error } : { error };
+  }
+  if (status === 404) {
+    const error = new HookwrightError(
+      "INSTALLATION_NOT_FOUND",
+      `installation ${installationId} not found for this app`,
+      { status },
+    );
+    return { error };
+  }
+  const error = new HookwrightError(
+    "TOKEN_EXCHANGE_FAILED",
+    `token for installation ${installationId}: ${message}`,
+    { status },
+  );
+  return { error };
+}
+
 /**
  * POST /app/installations/{id}/access_tokens, signed with the app JWT. A 401 whose `Date`
- * shows clock skew is retried once with a re-dated JWT; 5xx and network failures are
- * retried with backoff; anything else becomes a coded error carrying GitHub's message.
+ * shows clock skew is retried once with a re-dated JWT; 5xx, network failures and attempts
+ * over the timeout are retried with backoff while the budget lasts; anything else becomes a
+ * coded error carrying GitHub's message.
  */
 export async function exchangeToken(
   options: ExchangeOptions,
@@ -67,70 +141,53 @@ export async function exchangeToken(
 ): Promise<InstallationToken> {
   const url = `${options.apiUrl}/app/installations/${installationId}/access_tokens`;
   const body = requestBody(scope);
+  const { timeoutMs, budgetMs } = options.limits;
+  const started = options.now();
+  const left = () => budgetMs - (options.now() - started);
+  const what = `the token exchange for installation ${installationId}`;
   let skewRetried = false;
   let lastFailure: unknown;
+  let timedOutAfterMs: number | undefined;
+  let attempts = 0;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    if (attempt > 0) await options.sleep(200 * 2 ** attempt);
-    let response: Response;
+    if (attempt > 0) {
+      const waitMs = 200 * 2 ** attempt;
+      if (waitMs >= left()) break;
+      await options.sleep(waitMs);
+    }
+    const attemptMs = Math.min(timeoutMs, left());
+    if (attemptMs <= 0) break;
+    attempts += 1;
+    let outcome: Attempt;
+    let expired = false;
     try {
-      response = await options.fetch(url, {
-        method: "POST",
-        headers: {
-          accept: "application/vnd.github+json",
-          authorization: `Bearer ${options.jwt.get()}`,
-          "content-type": "application/json",
-          "user-agent": options.userAgent,
-          "x-github-api-version": "2022-11-28",
+      outcome = await withTimeout(
+        attemptMs,
+        (signal) => attemptExchange(options, url, body, installationId, signal),
+        () => {
+          expired = true;
+          return timeoutError(what, attemptMs, 1);
         },
-        body,
-      });
+      );
     } catch (cause) {
-      lastFailure = cause;
-      continue;
+      // A body that is not JSON, or one cut short: what a failing proxy sends.
+      outcome = { retry: cause };
     }
-    const skewed = options.jwt.observeServerDate(response.headers.get("date"));
-    if (response.status === 201)
-      return toToken(installationId, (await response.json()) as AccessTokenResponse);
-    if (response.status >= 500) {
-      lastFailure = new Error(`HTTP ${response.status}`);
-      // An unread body keeps undici's connection busy until garbage collection.
-      await response.body?.cancel().catch(() => {});
-      continue;
-    }
-    const message = await githubMessage(response);
-    const status = response.status;
-    if (status === 401 && skewed && !skewRetried) {
+    if ("token" in outcome) return outcome.token;
+    if ("error" in outcome) throw outcome.error;
+    if ("skewed401" in outcome) {
+      if (skewRetried) throw outcome.skewed401;
       skewRetried = true;
       attempt--;
       continue;
     }
-    if (status === 401) {
-      throw new HookwrightError("APP_JWT_REJECTED", `GitHub rejected the app JWT: ${message}`, {
-        status,
-      });
-    }
-    if (status === 404) {
-      throw new HookwrightError(
-        "INSTALLATION_NOT_FOUND",
-        `installation ${installationId} not found for this app`,
-        {
-          status,
-        },
-      );
-    }
-    throw new HookwrightError(
-      "TOKEN_EXCHANGE_FAILED",
-      `token for installation ${installationId}: ${message}`,
-      {
-        status,
-      },
-    );
+    timedOutAfterMs = expired ? attemptMs : undefined;
+    lastFailure = outcome.retry;
   }
+  if (timedOutAfterMs !== undefined) throw timeoutError(what, timedOutAfterMs, attempts);
   throw new HookwrightError(
     "GITHUB_UNAVAILABLE",
-    `GitHub did not answer the token exchange (${ATTEMPTS} tries)`,
-    {
-      cause: lastFailure,
-    },
+    `GitHub did not answer the token exchange (${attempts} tries)`,
+    { cause: lastFailure },
   );
 }

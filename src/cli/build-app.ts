@@ -6,6 +6,7 @@ import { findPlugins, type PluginRef } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
 import { registerTypeScriptFor } from "../plugin-loader/register-typescript.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
+import { requestLimitsOf } from "./commands/app-setup.js";
 import type { CliIo } from "./io.js";
 
 /** The plugins named on the command line, else PLUGINS, else every one in plugins/. */
@@ -39,6 +40,7 @@ export function buildApp(
     github: {
       apiUrl: sandbox?.apiUrl ?? config.apiUrl,
       tokenRefreshMarginS: config.tokenRefreshMarginS,
+      requestLimits: requestLimitsOf(config),
     },
     webhooks: { path: config.webhookPath, deadlineMs: config.deadlineMs },
     stores: parts.stores,

@@ -186,6 +186,7 @@ async function startConsole(
       ? createSetup({
           webUrl: config.webUrl,
           apiUrl: config.apiUrl,
+          requestTimeoutMs: config.githubRequestTimeoutMs,
           appYmlPath: join(io.cwd, "app.yml"),
           envPath: join(io.cwd, ".env"),
           webhookProxyUrl: config.webhookProxyUrl,

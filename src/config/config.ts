@@ -20,6 +20,8 @@ export interface Config {
   /** Opens the delivery console outside sandbox mode; every console request must carry it. */
   consoleToken: string | undefined;
   tokenRefreshMarginS: number;
+  /** Every call to GitHub (token exchange, API) is cut after this, its whole answer included. */
+  githubRequestTimeoutMs: number;
   deadlineMs: number;
   /** How often the server asks GitHub to redeliver failed deliveries; off when undefined. */
   redeliverIntervalMs: number | undefined;

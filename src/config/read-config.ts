@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { DEFAULT_REQUEST_LIMITS } from "../request-limits.js";
 import type { AppCredentials, Config, LogFormat } from "./config.js";
 import { bad, readInteger, value, type Env } from "./env-values.js";
 import { readDeliveryConfig } from "./read-delivery-config.js";
@@ -155,6 +156,15 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     webhookProxyUrl,
     consoleToken,
     tokenRefreshMarginS: readInteger(env, "TOKEN_REFRESH_MARGIN_S", 300, 0, 3000),
+    // At least 100: "10" meant as seconds would fail every call. At most 60 s, so one attempt
+    // always fits in the retry budget.
+    githubRequestTimeoutMs: readInteger(
+      env,
+      "GITHUB_REQUEST_TIMEOUT_MS",
+      DEFAULT_REQUEST_LIMITS.timeoutMs,
+      100,
+      60_000,
+    ),
     deadlineMs: readInteger(env, "WEBHOOK_DEADLINE_MS", 9000, 1, 600_000),
     redeliverIntervalMs,
     delivery: readDeliveryConfig(env),

@@ -1,5 +1,5 @@
 import { defaultMessage, DOCUMENTATION_URL, type RouteResult } from "./http.js";
-import type { FailureMatch, InjectedResponse } from "./types.js";
+import type { FailureMatch, InjectedResponse, TrickleOptions } from "./types.js";
 
 /** Whether a request (or recorded call) fits a method/path filter. */
 export function matchesCall(match: FailureMatch, method: string, path: string): boolean {
@@ -12,18 +12,29 @@ export function matchesCall(match: FailureMatch, method: string, path: string): 
   return match.path.test(path) || match.path.test(pathname);
 }
 
+/** What an injection does to the request it takes: answer for the route, or stall. */
+export type Injection =
+  | { kind: "respond"; response: InjectedResponse }
+  | { kind: "hang" }
+  | { kind: "trickle"; trickle: TrickleOptions };
+
+export type TakenInjection =
+  | { kind: "respond"; result: RouteResult }
+  | { kind: "hang" }
+  | { kind: "trickle"; trickle: TrickleOptions };
+
 export interface FailureQueue {
-  add(match: FailureMatch, response: InjectedResponse, times: number): void;
-  /** The injected answer for this request, used up once, or undefined. */
-  take(method: string, path: string): RouteResult | undefined;
+  add(match: FailureMatch, injection: Injection, times: number): void;
+  /** The injection for this request, used up once, or undefined. */
+  take(method: string, path: string): TakenInjection | undefined;
 }
 
-/** Injected failures, answered in the order they were added. */
+/** Injected failures and stalls, taken in the order they were added. */
 export function createFailureQueue(): FailureQueue {
-  const pending: { match: FailureMatch; response: InjectedResponse; remaining: number }[] = [];
+  const pending: { match: FailureMatch; injection: Injection; remaining: number }[] = [];
   return {
-    add(match, response, times) {
-      pending.push({ match, response, remaining: times });
+    add(match, injection, times) {
+      pending.push({ match, injection, remaining: times });
     },
     take(method, path) {
       const index = pending.findIndex((failure) => matchesCall(failure.match, method, path));
@@ -31,12 +42,14 @@ export function createFailureQueue(): FailureQueue {
       if (failure === undefined) return undefined;
       failure.remaining -= 1;
       if (failure.remaining <= 0) pending.splice(index, 1);
-      const { status, headers } = failure.response;
-      const body = failure.response.body ?? {
+      const { injection } = failure;
+      if (injection.kind !== "respond") return injection;
+      const { status, headers } = injection.response;
+      const body = injection.response.body ?? {
         message: defaultMessage(status),
         documentation_url: DOCUMENTATION_URL,
       };
-      return { status, body, ...(headers && { headers }) };
+      return { kind: "respond", result: { status, body, ...(headers && { headers }) } };
     },
   };
 }

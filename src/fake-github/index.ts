@@ -11,6 +11,7 @@ import { toResponse } from "./http.js";
 import { serveOnLoopback, type LoopbackServer } from "./node-server.js";
 import { shippedRestTable } from "./rest-table.js";
 import { seedRepository } from "./seed.js";
+import { abortReason, createStalls } from "./stalls.js";
 import { createFakeState } from "./state.js";
 import { requestedTokenFormat } from "./tokens.js";
 import { fakeTokenFormat } from "../config/fake-token-format.js";
@@ -55,11 +56,12 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   const calls: RecordedCall[] = [];
   const failures = createFailureQueue();
   const custom = createCustomRoutes();
+  const stalls = createStalls();
   let graphqlHandler: GraphqlHandler | undefined;
   let latencyMs = 0;
   let server: LoopbackServer | undefined;
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, signal = request.signal): Promise<Response> {
     const url = new URL(request.url);
     // GitHub Enterprise Server serves the same API under /api/v3.
     const prefix = /^\/api\/v3(?=\/|$)/.test(url.pathname) ? "/api/v3" : "";
@@ -69,8 +71,22 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     const credentials = readCredentials(request.headers.get("authorization"), state, publicKey);
     const method = request.method.toUpperCase();
     const { headers } = request;
+    const injected = failures.take(request.method, path);
+    const record = (status: number) =>
+      calls.push({
+        method: request.method,
+        path,
+        headers: Object.fromEntries(request.headers.entries()),
+        body,
+        status,
+        auth: toCallAuth(credentials),
+      });
+    if (injected?.kind === "hang") {
+      record(0);
+      return stalls.hang(signal);
+    }
     const result =
-      failures.take(request.method, path) ??
+      (injected?.kind === "respond" ? injected.result : undefined) ??
       (await custom.answer({ method, pathname, url, body, headers, records: state.records })) ??
       (isGraphqlCall(method, pathname)
         ? await answerGraphql(graphqlHandler, body, credentials)
@@ -88,23 +104,22 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
             },
             shippedRestTable,
           ));
-    calls.push({
-      method: request.method,
-      path,
-      headers: Object.fromEntries(request.headers.entries()),
-      body,
-      status: result.status,
-      auth: toCallAuth(credentials),
-    });
+    record(result.status);
     if (latencyMs > 0) await delay(latencyMs);
-    return toResponse(result, clock.now());
+    const response = toResponse(result, clock.now());
+    if (injected?.kind === "trickle") {
+      return stalls.trickle(response, injected.trickle, signal);
+    }
+    return response;
   }
 
   return {
-    handle,
+    handle: (request) => handle(request),
     async fetch(input, init) {
       const request = new Request(input, init);
-      const response = await handle(request);
+      // As fetch does: a request whose signal has already aborted is never sent.
+      if (request.signal.aborted) throw abortReason(request.signal);
+      const response = await handle(request, init?.signal ?? request.signal);
       // A real fetch answer carries the URL it came from; Octokit's paginate reads it for
       // lists GitHub wraps (`total_count` + items), and an empty one throws "Invalid URL".
       Object.defineProperty(response, "url", { value: request.url });
@@ -115,6 +130,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
       return server.url;
     },
     async close() {
+      stalls.closeAll();
       const running = server;
       server = undefined;
       await running?.close();
@@ -151,7 +167,13 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
     hookDeliveries: state.hookDeliveries,
     redeliveryRequests: state.redeliveryRequests,
     failNext(match, response, times = 1) {
-      failures.add(match, response, times);
+      failures.add(match, { kind: "respond", response }, times);
+    },
+    hangNext(match, times = 1) {
+      failures.add(match, { kind: "hang" }, times);
+    },
+    trickleNext(match, trickle = {}, times = 1) {
+      failures.add(match, { kind: "trickle", trickle }, times);
     },
     setLatency(ms) {
       latencyMs = ms;

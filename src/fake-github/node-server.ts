@@ -7,7 +7,11 @@ export interface LoopbackServer {
   close(): Promise<void>;
 }
 
-async function toRequest(req: IncomingMessage, fallbackHost: string): Promise<Request> {
+async function toRequest(
+  req: IncomingMessage,
+  fallbackHost: string,
+  signal: AbortSignal,
+): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
@@ -19,14 +23,20 @@ async function toRequest(req: IncomingMessage, fallbackHost: string): Promise<Re
   return new Request(`http://${req.headers.host ?? fallbackHost}${req.url ?? "/"}`, {
     method,
     headers,
+    signal,
     ...(hasBody && { body: Buffer.concat(chunks) }),
   });
 }
 
+/** Headers at once, then the body as it comes: a trickled answer must reach the client slowly. */
 async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-  res.end(body);
+  if (response.body === null) {
+    res.end();
+    return;
+  }
+  for await (const chunk of response.body) res.write(chunk);
+  res.end();
 }
 
 /** Serves a web-standard `handle` on 127.0.0.1 and a free port: the thin adapter over the core. */
@@ -35,10 +45,19 @@ export async function serveOnLoopback(
 ): Promise<LoopbackServer> {
   let host = "127.0.0.1";
   const server = createServer((req, res) => {
-    toRequest(req, host)
+    // A client that gives up closes the socket: the request's signal tells a stalled answer.
+    const aborted = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) aborted.abort();
+    });
+    toRequest(req, host, aborted.signal)
       .then(handle)
       .then((response) => writeResponse(response, res))
       .catch((error: unknown) => {
+        if (res.headersSent || aborted.signal.aborted) {
+          res.destroy();
+          return;
+        }
         res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
         res.end(JSON.stringify({ message: `fake GitHub failed: ${String(error)}` }));
       });

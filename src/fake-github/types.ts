@@ -127,6 +127,14 @@ export interface InjectedResponse {
   headers?: Record<string, string>;
 }
 
+/** How `trickleNext` sends a body: headers at once, then `bytesPerChunk` bytes every `intervalMs`. */
+export interface TrickleOptions {
+  /** Default 1. */
+  bytesPerChunk?: number;
+  /** Default 100. */
+  intervalMs?: number;
+}
+
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
 export interface FakeGitHub {
@@ -216,4 +224,18 @@ export interface FakeGitHub {
   seed(repo: string, seed: FakeRepositorySeed): void;
   /** Issues, pull requests, releases, check runs, labels and settings, as routes left them. */
   readonly records: FakeRecords;
+  /**
+   * The next `times` matching requests are recorded (status 0) and never answered: each ends
+   * only when its caller aborts it (the fetch's signal, or the socket closing) or the fake closes.
+   * @example
+   * github.hangNext({ method: "POST", path: /\/access_tokens$/ });
+   */
+  hangNext(match: FailureMatch, times?: number): void;
+  /**
+   * The next `times` matching requests get their usual answer, headers at once and the body
+   * slowly (real time), until the caller aborts or the fake closes.
+   * @example
+   * github.trickleNext({ method: "GET", path: "/repos/octo/hello" }, { bytesPerChunk: 1, intervalMs: 50 });
+   */
+  trickleNext(match: FailureMatch, options?: TrickleOptions, times?: number): void;
 }

@@ -1,5 +1,6 @@
 import type { OctokitResponse } from "@octokit/types";
 import type { Logger } from "pino";
+import type { RequestLimits } from "../request-limits.js";
 import { Octokit } from "./octokit.js";
 import { createRequestPolicy, type PolicyRequest, type Send } from "./request-policy.js";
 
@@ -12,6 +13,8 @@ export interface ClientBuilderOptions {
   retryBaseMs?: number;
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS?: number;
+  /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 export interface BuildOptions {
@@ -31,6 +34,7 @@ export function createClientBuilder(
   const policy = createRequestPolicy({
     retryBaseMs: options.retryBaseMs ?? 1000,
     maxRetryAfterS: options.maxRetryAfterS ?? 60,
+    limits: options.requestLimits,
   });
 
   return ({ id, authStrategy, auth, deliveryId, log: given }) => {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { RequestLimits } from "../request-limits.js";
 import type { AppAuth, TokenScope } from "../auth/create-app-auth.js";
 import { createAppAuthStrategy, createInstallationAuthStrategy } from "./auth-strategies.js";
 import { createClientBuilder } from "./create-client-builder.js";
@@ -25,6 +26,8 @@ export interface ClientFactoryOptions {
   userAgent?: string;
   /** Multiplier (ms) for retry-after waits and 5xx backoff; tests pass 1. */
   retryBaseMs?: number;
+  /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
+  requestLimits?: Partial<RequestLimits>;
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS?: number;
 }

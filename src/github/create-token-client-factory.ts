@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { RequestLimits } from "../request-limits.js";
 import { HookwrightError } from "../errors.js";
 import type { ClientFactory, ClientOptions } from "./create-client-factory.js";
 import { APP_ROUTE } from "./auth-strategies.js";
@@ -14,6 +15,8 @@ export interface TokenClientFactoryOptions {
   userAgent?: string;
   /** Multiplier (ms) for retry-after waits and 5xx backoff; tests pass 1. */
   retryBaseMs?: number;
+  /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
+  requestLimits?: Partial<RequestLimits>;
 }
 
 function credentialsRequired(what: string): HookwrightError {

@@ -1,11 +1,19 @@
 import type { Logger } from "pino";
+import { systemClock } from "../clock.js";
+import { HookwrightError, isHookwrightError } from "../errors.js";
+import {
+  requestLimits,
+  startTimeout,
+  timeoutError,
+  type RequestLimits,
+} from "../request-limits.js";
 
 /** The part of @octokit/request's options the policy reads or stamps. */
 export interface PolicyRequest {
   method: string;
   url: string;
   headers: Record<string, string | number | undefined>;
-  request?: { retries?: number };
+  request?: { retries?: number; signal?: AbortSignal };
 }
 
 export type Send<T> = (options: PolicyRequest) => Promise<T>;
@@ -15,9 +23,11 @@ export interface RequestPolicyOptions {
   retryBaseMs: number;
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS: number;
-  /** Epoch ms, compared with `x-ratelimit-reset`. */
+  /** Epoch ms, compared with `x-ratelimit-reset` and the budget. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Each attempt's timeout and the budget of all attempts and waits (DEFAULT_REQUEST_LIMITS). */
+  limits?: Partial<RequestLimits>;
 }
 
 export interface PolicyCall {
@@ -98,6 +108,36 @@ export function graphqlFailureOf(request: PolicyRequest, answer: unknown): unkno
   return undefined;
 }
 
+/** The route without its query, for errors: a query may carry what a log should not. */
+function describeRequest(request: PolicyRequest): string {
+  return `${request.method} ${request.url.split("?")[0]}`;
+}
+
+/**
+ * Every hook of the request sees the one options object (before-after-hook binds it), so
+ * this attempt's signal is set on it, replacing the last attempt's.
+ */
+function setSignal(request: PolicyRequest, signal: AbortSignal, given: AbortSignal | undefined) {
+  const combined = given ? AbortSignal.any([given, signal]) : signal;
+  request.request = { ...request.request, signal: combined };
+}
+
+function rateLimited(
+  limit: { kind: string; waitS: number },
+  what: string,
+  leftMs: number,
+  budgetMs: number,
+  failure: unknown,
+): HookwrightError {
+  const status = (failure as FailedRequest | null)?.status;
+  return new HookwrightError(
+    "GITHUB_RATE_LIMITED",
+    `GitHub's ${limit.kind} rate limit asks to wait ${limit.waitS} s before retrying ${what}, ` +
+      `longer than the ${Math.max(0, Math.floor(leftMs / 1000))} s left of its ${budgetMs / 1000} s retry budget`,
+    { cause: failure, ...(typeof status === "number" && { status }) },
+  );
+}
+
 /**
  * Runs one job at a time per key, jobs of different keys concurrently. A key's entry lives
  * only while it has work, so installations seen once leave nothing behind.
@@ -124,30 +164,57 @@ function createSerialQueues() {
  * This replaces @octokit/plugin-throttling and @octokit/plugin-retry: between them they ran
  * five or six Bottleneck jobs per request (10 % of the CPU in `npm run bench`), and the
  * throttle's write queue held no slot while a write was in flight. Here a request that
- * succeeds costs one function call and, for a write, one promise in the queue.
+ * succeeds costs one function call, one timer and, for a write, one promise in the queue.
  * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
 export function createRequestPolicy(options: RequestPolicyOptions) {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
+  const { timeoutMs, budgetMs } = requestLimits(options.limits);
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const writeQueue = createSerialQueues();
 
+  // Every attempt is cut at the timeout, and no wait is begun that would end past the budget:
+  // a GitHub that hangs or trickles holds a request (and a write's queue) for a bounded time.
   async function withRetries<T>(send: Send<T>, request: PolicyRequest, call: PolicyCall) {
+    const started = now();
+    const left = () => budgetMs - (now() - started);
+    const given = request.request?.signal;
+    const what = describeRequest(request);
     let limited = 0;
     let failed = 0;
+    let attempts = 0;
     for (;;) {
+      const attemptMs = Math.max(1, Math.min(timeoutMs, left()));
+      attempts += 1;
       let answer: T | undefined;
       let failure: unknown;
       let thrown = false;
+      // Not raced: an attempt waiting for its installation token must not be abandoned to
+      // send its request later, beside the retry. Its own signal ends it instead.
+      const timeout = startTimeout(attemptMs, () => timeoutError(what, attemptMs, attempts));
+      setSignal(request, timeout.signal, given);
       try {
         answer = await send(request);
         failure = graphqlFailureOf(request, answer);
       } catch (error) {
         failure = error;
         thrown = true;
+      } finally {
+        timeout.clear();
+      }
+      // A coded failure from below (the token exchange gave up after its own retries) stands:
+      // retrying it would start another exchange and spend the budget twice over.
+      const fromBelow = isHookwrightError(failure) && failure !== timeout.signal.reason;
+      const expired = timeout.signal.aborted && !fromBelow;
+      // @octokit/request reads a JSON body cut short by the abort as `""` and resolves.
+      if (expired && !given?.aborted) {
+        failure = timeout.signal.reason;
+        thrown = true;
       }
       if (failure === undefined) return answer as T;
+      // The caller aborted it: not GitHub's failure, and not to be sent again.
+      if (given?.aborted) throw failure;
       // Given up: a REST failure is thrown; a GraphQL answer is handed back for
       // @octokit/graphql to report its errors as it always does.
       const giveUp = (): T => {
@@ -156,23 +223,30 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
       };
       const limit = rateLimitOf(failure, now());
       if (limit) {
-        const retry = limited < RATE_LIMIT_RETRIES && limit.waitS <= options.maxRetryAfterS;
-        call
-          .log()
-          .warn(
-            { retryAfter: limit.waitS, method: request.method, url: request.url, retry },
-            `GitHub ${limit.kind} rate limit`,
-          );
-        if (!retry) return giveUp();
+        const waitMs = limit.waitS * options.retryBaseMs;
+        const allowed = limited < RATE_LIMIT_RETRIES && limit.waitS <= options.maxRetryAfterS;
+        const fits = waitMs < left();
+        call.log().warn(
+          {
+            retryAfter: limit.waitS,
+            method: request.method,
+            url: request.url,
+            retry: allowed && fits,
+          },
+          `GitHub ${limit.kind} rate limit`,
+        );
+        if (!allowed) return giveUp();
+        if (!fits) throw rateLimited(limit, what, left(), budgetMs, failure);
         limited += 1;
-        await sleep(limit.waitS * options.retryBaseMs);
+        await sleep(waitMs);
         continue;
       }
-      if (!isServerError(failure) || failed >= (request.request?.retries ?? SERVER_RETRIES)) {
-        return giveUp();
-      }
+      const retryable = expired || isServerError(failure);
+      if (!retryable || failed >= (request.request?.retries ?? SERVER_RETRIES)) return giveUp();
       failed += 1;
-      await sleep(failed * failed * options.retryBaseMs);
+      const waitMs = failed * failed * options.retryBaseMs;
+      if (waitMs >= left()) return giveUp();
+      await sleep(waitMs);
     }
   }
 

@@ -1,4 +1,5 @@
 import { HookwrightError } from "../errors.js";
+import { DEFAULT_REQUEST_LIMITS, startTimeout, timeoutError } from "../request-limits.js";
 
 /** What GitHub answers for a converted manifest; the credentials are shown only this once. */
 export interface RegisteredApp {
@@ -15,6 +16,8 @@ export interface RegisteredApp {
 export interface ConvertOptions {
   apiUrl: string;
   fetch?: typeof fetch;
+  /** GITHUB_REQUEST_TIMEOUT_MS; not retried, since the code may be spent by a lost answer. */
+  timeoutMs?: number;
 }
 
 function field(data: Record<string, unknown>, name: string): string {
@@ -34,16 +37,27 @@ export async function convertManifestCode(
 ): Promise<RegisteredApp> {
   const fetcher = options.fetch ?? globalThis.fetch;
   const url = `${options.apiUrl.replace(/\/+$/, "")}/app-manifests/${encodeURIComponent(code)}/conversions`;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_LIMITS.timeoutMs;
+  const timeout = startTimeout(timeoutMs, () =>
+    timeoutError("the app manifest conversion", timeoutMs, 1),
+  );
   let response: Response;
+  let data: Record<string, unknown>;
   try {
     response = await fetcher(url, {
       method: "POST",
       headers: { accept: "application/vnd.github+json", "user-agent": "hookwright" },
+      signal: timeout.signal,
     });
+    data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   } catch (cause) {
+    if (timeout.signal.aborted) throw timeout.signal.reason;
     throw new HookwrightError("APP_REGISTRATION_FAILED", "GitHub could not be reached", { cause });
+  } finally {
+    timeout.clear();
   }
-  const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  // A body cut short reads as `{}` above: the timeout, not a malformed answer, is the cause.
+  if (timeout.signal.aborted) throw timeout.signal.reason;
   if (response.status !== 201) {
     const message = typeof data.message === "string" ? data.message : `HTTP ${response.status}`;
     throw new HookwrightError(

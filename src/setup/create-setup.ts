@@ -16,6 +16,8 @@ export interface SetupOptions {
   /** The webhook URL offered when none is given (`WEBHOOK_PROXY_URL`). */
   webhookProxyUrl?: string;
   fetch?: typeof fetch;
+  /** GITHUB_REQUEST_TIMEOUT_MS, for the manifest conversion. */
+  requestTimeoutMs?: number;
   clock?: Clock;
 }
 
@@ -104,7 +106,11 @@ export function createSetup(options: SetupOptions): Setup {
         throw new HookwrightError("SETUP_STATE_INVALID");
       }
       pending.delete(state);
-      const app = await convertManifestCode(code, { apiUrl: options.apiUrl, fetch: options.fetch });
+      const app = await convertManifestCode(code, {
+        apiUrl: options.apiUrl,
+        fetch: options.fetch,
+        timeoutMs: options.requestTimeoutMs,
+      });
       const values = {
         APP_ID: String(app.id),
         PRIVATE_KEY: app.pem,

@@ -35,6 +35,13 @@ export interface TestAppOptions {
   permissions?: Permissions;
   /** Where logs go; by default they are kept in memory, readable through `logs()`. */
   logger?: Logger;
+  /** GITHUB_REQUEST_TIMEOUT_MS: how long each call to the fake may take (default 10 s). */
+  requestTimeoutMs?: number;
+}
+
+export interface ReceiveOptions {
+  /** The `X-GitHub-Delivery` to send, e.g. an earlier one's, as GitHub's redelivery does. */
+  id?: string;
 }
 
 export interface ReceiveResult {
@@ -56,7 +63,7 @@ export interface TestApp {
    * action is set on the payload, and the installation when the payload has none. Without a payload,
    * the shipped fixture named `event` is used. Rejects with the handlers' errors when one failed.
    */
-  receive(event: string, payload?: object): Promise<ReceiveResult>;
+  receive(event: string, payload?: object, options?: ReceiveOptions): Promise<ReceiveResult>;
   /** Log records so far (with the default in-memory logger). */
   logs(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -138,6 +145,12 @@ export async function createTestApp(
   const hookwright = createApp({
     credentials: { appId: String(APP_ID), privateKey: key, webhookSecrets: [SECRET] },
     webhooks: { deadlineMs: 60_000 },
+    github: {
+      requestLimits:
+        options.requestTimeoutMs === undefined
+          ? undefined
+          : { timeoutMs: options.requestTimeoutMs },
+    },
     dependencies: {
       fetch: fake.fetch,
       clock: options.clock,
@@ -158,7 +171,7 @@ export async function createTestApp(
   return {
     github,
     hookwright,
-    async receive(event, given) {
+    async receive(event, given, { id } = {}) {
       const [name = event, action] = event.split(".");
       const payload = { ...(given ?? readFixture(event)) } as Payload & Record<string, unknown>;
       // The name given wins, so one fixture serves every action of its event.
@@ -169,7 +182,9 @@ export async function createTestApp(
       const installationId = payload.installation.id as number;
       const repo = payload.repository?.full_name;
       if (typeof repo === "string") reach(repo, installationId);
-      const delivery = createSignedDelivery({ secret: SECRET, event: name, payload });
+      const delivery = createSignedDelivery({ secret: SECRET, event: name, payload, id });
+      // A redelivery is judged by its own run, not by the failure of the one before it.
+      failures.delete(delivery.id);
       const answer = await hookwright.receiver.receive(delivery.headers, delivery.body);
       const failure = failures.get(delivery.id);
       if (failure !== undefined || answer.status >= 400) {

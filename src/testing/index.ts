@@ -9,6 +9,7 @@ export {
 } from "../fake-github/signed-delivery.js";
 export {
   createTestApp,
+  type ReceiveOptions,
   type ReceiveResult,
   type TestApp,
   type TestAppOptions,

@@ -9,6 +9,7 @@ import { readConfig } from "../../config/read-config.js";
 import { HookwrightError, isHookwrightError } from "../../errors.js";
 import { createClientFactory, type ClientFactory } from "../../github/create-client-factory.js";
 import { createLogger } from "../../logging/create-logger.js";
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../../request-limits.js";
 import type { CliIo } from "../io.js";
 
 /** What tests replace: the network and the clock. Commands run with neither given. */
@@ -54,6 +55,11 @@ export function createStderrLogger(config: Config, io: CliIo): Logger {
     secrets: webhookSecretsOf(config),
     destination: { write: (line: string) => io.stderr(line) },
   });
+}
+
+/** The timeout from GITHUB_REQUEST_TIMEOUT_MS, the budget at its documented default. */
+export function requestLimitsOf(config: Config): RequestLimits {
+  return { ...DEFAULT_REQUEST_LIMITS, timeoutMs: config.githubRequestTimeoutMs };
 }
 
 export function requireApp(config: Config): AppCredentials {
@@ -102,8 +108,14 @@ export function createAppSetup(
     clock,
     store,
     refreshMarginS: config.tokenRefreshMarginS,
+    requestLimits: requestLimitsOf(config),
   });
-  const clients = createClientFactory({ appAuth, logger, fetch: dates.fetch });
+  const clients = createClientFactory({
+    appAuth,
+    logger,
+    fetch: dates.fetch,
+    requestLimits: requestLimitsOf(config),
+  });
   return {
     config,
     app,

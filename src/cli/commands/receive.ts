@@ -17,6 +17,7 @@ import type { CliIo } from "../io.js";
 import {
   createAppSetup,
   readCommandConfig,
+  requestLimitsOf,
   webhookSecretsOf,
   type CommandDeps,
 } from "./app-setup.js";
@@ -97,6 +98,7 @@ function createClients(config: Config, logger: Logger, io: CliIo, deps: CommandD
     apiUrl: config.apiUrl,
     logger,
     fetch: deps.fetch,
+    requestLimits: requestLimitsOf(config),
   });
   return { clients, invalidate: undefined };
 }

@@ -109,6 +109,20 @@ describe("createAppAuth", () => {
     await expect(auth.installationToken(1)).resolves.toMatchObject({ installationId: 1 });
   });
 
+  it("fails every caller of a hung shared exchange in time, then starts a fresh one", async () => {
+    const { fake, auth, exchanges } = setup({ requestLimits: { timeoutMs: 200 } });
+    fake.hangNext({ path: TOKENS_PATH }, 3);
+    const started = performance.now();
+    const waiters = Array.from({ length: 10 }, () => auth.installationToken(1));
+    const errors = await Promise.all(waiters.map((waiter) => rejectionOf(waiter)));
+    // Three attempts of 200 ms, the retry waits skipped by the test's sleep.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(errors.map((error) => error.code)).toEqual(Array(10).fill("GITHUB_TIMEOUT"));
+    expect(exchanges().map((call) => call.status)).toEqual([0, 0, 0]);
+    await expect(auth.installationToken(1)).resolves.toMatchObject({ installationId: 1 });
+    expect(exchanges().map((call) => call.status)).toEqual([0, 0, 0, 201]);
+  });
+
   it("keys the cache on scope and sends the scope to GitHub", async () => {
     const { fake, auth, exchanges } = setup();
     const worldId = fake.repositoryId("octo/world");

@@ -7,6 +7,7 @@ import { createFakeGitHub, type FetchLike } from "../../helpers/fake-github/inde
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { otherRsaKeyPem, testKeys } from "../../helpers/keys.js";
 import { rejectionOf } from "../../helpers/rejection.js";
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from "../../../src/request-limits.js";
 
 const API = "https://api.github.test";
 const TOKENS_PATH = /^\/app\/installations\/\d+\/access_tokens$/;
@@ -16,9 +17,10 @@ interface SetupOptions {
   appAheadMs?: number;
   privateKeyPem?: string;
   fetch?: (fake: FetchLike) => FetchLike;
+  limits?: Partial<RequestLimits>;
 }
 
-function setup({ appAheadMs = 0, privateKeyPem, fetch }: SetupOptions = {}) {
+function setup({ appAheadMs = 0, privateKeyPem, fetch, limits }: SetupOptions = {}) {
   const githubClock = createManualClock();
   const appClock = createManualClock(githubClock.now() + appAheadMs);
   const fake = createFakeGitHub({
@@ -41,9 +43,13 @@ function setup({ appAheadMs = 0, privateKeyPem, fetch }: SetupOptions = {}) {
     fetch: fetch ? fetch(fake.fetch) : fake.fetch,
     jwt,
     userAgent: "hookwright-test",
+    // Waits move the app's clock, so the budget sees them; attempts take real time only.
     sleep: async (ms) => {
       sleeps.push(ms);
+      appClock.advance(ms);
     },
+    now: () => appClock.now(),
+    limits: { ...DEFAULT_REQUEST_LIMITS, ...limits },
   };
   const exchanges = () => fake.callsTo("POST", TOKENS_PATH);
   return { fake, jwt, options, sleeps, exchanges };
@@ -187,5 +193,66 @@ describe("exchangeToken", () => {
     const error = await rejectionOf(exchangeToken(options, 1, undefined));
     expect(error.code).toBe("APP_JWT_REJECTED");
     expect(exchanges()).toHaveLength(2);
+  });
+});
+
+describe("exchangeToken: timeouts and the retry budget", () => {
+  const quick = { timeoutMs: 200 };
+
+  it("aborts a hung attempt after the timeout and uses the next answer", async () => {
+    const { fake, options, exchanges } = setup({ limits: quick });
+    fake.hangNext({ path: TOKENS_PATH });
+    const started = performance.now();
+    const token = await exchangeToken(options, 1, undefined);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(token.token).toBe(fake.issuedTokens[0]?.token);
+    expect(exchanges().map((call) => call.status)).toEqual([0, 201]);
+  });
+
+  it("fails with GITHUB_TIMEOUT once every attempt hung", async () => {
+    const { fake, options, exchanges } = setup({ limits: quick });
+    fake.hangNext({ path: TOKENS_PATH }, 10);
+    const started = performance.now();
+    const error = await rejectionOf(exchangeToken(options, 1, undefined), "GITHUB_TIMEOUT");
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(error.message).toBe(
+      "GitHub did not answer the token exchange for installation 1 within 200 ms (3 attempts)",
+    );
+    expect(exchanges().map((call) => call.status)).toEqual([0, 0, 0]);
+  });
+
+  it("counts a body that trickles in against the timeout", async () => {
+    const { fake, options, exchanges } = setup({ limits: quick });
+    fake.trickleNext({ path: TOKENS_PATH }, { bytesPerChunk: 1, intervalMs: 50 }, 10);
+    await rejectionOf(exchangeToken(options, 1, undefined), "GITHUB_TIMEOUT");
+    expect(exchanges().map((call) => call.status)).toEqual([201, 201, 201]);
+  });
+
+  it("makes no retry whose wait would pass the budget", async () => {
+    const { fake, options, sleeps, exchanges } = setup({ limits: { budgetMs: 1000 } });
+    fake.failNext({ path: TOKENS_PATH }, { status: 503 }, 10);
+    const error = await rejectionOf(exchangeToken(options, 1, undefined), "GITHUB_UNAVAILABLE");
+    expect(error.message).toMatch(/2 tries/);
+    // 400 ms, then 800 ms would end past the 1000 ms budget.
+    expect(sleeps).toEqual([400]);
+    expect(exchanges()).toHaveLength(2);
+  });
+
+  it("gives an attempt no more than what is left of the budget", async () => {
+    const { fake, options, exchanges } = setup({ limits: { timeoutMs: 10_000, budgetMs: 300 } });
+    fake.hangNext({ path: TOKENS_PATH }, 10);
+    const started = performance.now();
+    const error = await rejectionOf(exchangeToken(options, 1, undefined), "GITHUB_TIMEOUT");
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(error.message).toMatch(/within 300 ms$/);
+    expect(exchanges()).toHaveLength(1);
+  });
+
+  it("settles in time even when the fetch ignores its abort signal", async () => {
+    const { options } = setup({
+      limits: quick,
+      fetch: () => () => new Promise<Response>(() => {}),
+    });
+    await rejectionOf(exchangeToken(options, 1, undefined), "GITHUB_TIMEOUT");
   });
 });

@@ -222,3 +222,19 @@ describe("readConfig PLUGINS", () => {
     ]);
   });
 });
+
+describe("readConfig: GITHUB_REQUEST_TIMEOUT_MS", () => {
+  it("defaults to GitHub's own 10 s limit and reads a value that is set", () => {
+    expect(readConfig({}).githubRequestTimeoutMs).toBe(10_000);
+    expect(readConfig({ GITHUB_REQUEST_TIMEOUT_MS: "2500" }).githubRequestTimeoutMs).toBe(2500);
+  });
+
+  it.each(["10", "60001", "5s", "-1"])("rejects %s naming the variable", (bad) => {
+    const error = failure({ GITHUB_REQUEST_TIMEOUT_MS: bad });
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.variable).toBe("GITHUB_REQUEST_TIMEOUT_MS");
+    expect(error.message).toMatch(
+      /^GITHUB_REQUEST_TIMEOUT_MS must be a whole number from 100 to 60000/,
+    );
+  });
+});

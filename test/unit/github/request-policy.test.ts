@@ -6,6 +6,7 @@ import {
   type PolicyRequest,
 } from "../../../src/github/request-policy.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
+import { rejectionOf } from "../../helpers/rejection.js";
 
 const NOW_MS = 1_700_000_000_000;
 
@@ -204,5 +205,107 @@ describe("graphqlFailureOf", () => {
     expect(graphqlFailureOf(post(), limited)).toBe(undefined);
     expect(graphqlFailureOf(query, { data: { errors: [{ type: "NOT_FOUND" }] } })).toBe(undefined);
     expect(graphqlFailureOf(query, { data: { viewer: {} } })).toBe(undefined);
+  });
+});
+
+describe("createRequestPolicy: timeouts and the retry budget", () => {
+  /** A policy on a hand-moved clock: only its waits advance it. */
+  function budgeted(limits: { timeoutMs?: number; budgetMs?: number }) {
+    let nowMs = NOW_MS;
+    const slept: number[] = [];
+    const logs = captureLogs();
+    const policy = createRequestPolicy({
+      retryBaseMs: 1000,
+      maxRetryAfterS: 60,
+      now: () => nowMs,
+      sleep: async (ms) => {
+        slept.push(ms);
+        nowMs += ms;
+      },
+      limits,
+    });
+    return { policy, slept, call: { key: "1", log: () => logs.logger } };
+  }
+
+  /** A send that never answers, as a hung GitHub; it ends only when its signal aborts. */
+  function hanging() {
+    const signals: AbortSignal[] = [];
+    const send = (request: PolicyRequest) =>
+      new Promise<never>((_, reject) => {
+        const signal = request.request!.signal!;
+        signals.push(signal);
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
+      });
+    return { send, signals };
+  }
+
+  it("cuts a hung attempt at the timeout and retries it like a 5xx, then GITHUB_TIMEOUT", async () => {
+    const { policy, slept, call } = budgeted({ timeoutMs: 50 });
+    const { send, signals } = hanging();
+    const error = await rejectionOf(policy(send, get(), call), "GITHUB_TIMEOUT");
+    expect(error.message).toBe("GitHub did not answer GET /repos/o/r within 50 ms (4 attempts)");
+    expect(signals).toHaveLength(4);
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+    expect(slept).toEqual([1000, 4000, 9000]);
+  });
+
+  it('fails an answer that ends after the timeout, as octokit\'s body cut short to ""', async () => {
+    const { policy, call } = budgeted({ timeoutMs: 50 });
+    const late = () => new Promise<string>((resolve) => setTimeout(() => resolve("late"), 300));
+    const request = { ...get(), request: { retries: 0 } };
+    await rejectionOf(policy(late, request, call), "GITHUB_TIMEOUT");
+  });
+
+  it("makes no 5xx retry whose wait would pass the budget", async () => {
+    const { policy, slept, call } = budgeted({ budgetMs: 6000 });
+    const { send, sent } = scripted(failure(502), failure(502), failure(502), failure(502));
+    await expect(policy(send, get(), call)).rejects.toMatchObject({ status: 502 });
+    // 1 s, then 4 s; the 9 s wait would end past 6 s.
+    expect(slept).toEqual([1000, 4000]);
+    expect(sent).toHaveLength(3);
+  });
+
+  it("gives the last attempt only what is left of the budget", async () => {
+    const { policy, call } = budgeted({ timeoutMs: 10_000, budgetMs: 300 });
+    const { send, signals } = hanging();
+    const started = performance.now();
+    // Cut at 300 ms by the budget, not at 10 s; the 1 s retry wait does not fit after it.
+    const error = await rejectionOf(policy(send, get(), call), "GITHUB_TIMEOUT");
+    expect(error.message).toMatch(/within 300 ms$/);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(signals).toHaveLength(1);
+  });
+
+  it("fails at once with GITHUB_RATE_LIMITED when a rate-limit wait is longer than the budget left", async () => {
+    const { policy, slept, call } = budgeted({ budgetMs: 30_000 });
+    const { send, sent } = scripted(failure(403, { "retry-after": "45" }));
+    const error = await rejectionOf(policy(send, post(), call), "GITHUB_RATE_LIMITED");
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      "GitHub's secondary rate limit asks to wait 45 s before retrying POST /repos/o/r/issues, longer than the 30 s left of its 30 s retry budget",
+    );
+    expect(slept).toEqual([]);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("waits out a rate limit that fits, and fails the one that no longer does", async () => {
+    const { policy, slept, call } = budgeted({ budgetMs: 50_000 });
+    const limited = () => failure(429, { "retry-after": "30" });
+    const { send, sent } = scripted(limited(), limited());
+    await rejectionOf(policy(send, get(), call), "GITHUB_RATE_LIMITED");
+    expect(slept).toEqual([30_000]);
+    expect(sent).toHaveLength(2);
+  });
+
+  it("passes the caller's own signal on, and sends nothing more once the caller aborted", async () => {
+    const { policy, call } = budgeted({ timeoutMs: 5000 });
+    const caller = new AbortController();
+    const { send, signals } = hanging();
+    const request = { ...get(), request: { signal: caller.signal } };
+    const pending = policy(send, request, call);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    caller.abort(new Error("the plugin gave up"));
+    await expect(pending).rejects.toThrow("the plugin gave up");
+    expect(signals).toHaveLength(1);
   });
 });

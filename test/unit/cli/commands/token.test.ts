@@ -199,3 +199,19 @@ describe("hookwright token (arguments)", () => {
     });
   });
 });
+
+describe("tokenCommand: GITHUB_REQUEST_TIMEOUT_MS", () => {
+  it("fails with GITHUB_TIMEOUT (exit 1) when GitHub hangs on the exchange, printing nothing", async () => {
+    const { github, deps } = setup();
+    github.hangNext({ method: "POST", path: "/app/installations/11/access_tokens" }, 10);
+    const io = captureIo(appEnv(undefined, { GITHUB_REQUEST_TIMEOUT_MS: "100" }));
+    const started = performance.now();
+    const error = await rejectionOf(tokenCommand({ installation: 11 }, io, deps), "GITHUB_TIMEOUT");
+    // Three 100 ms attempts and the real 0.4 + 0.8 s backoff between them.
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error.message).toMatch(/within 100 ms \(3 attempts\)$/);
+    expect(exitCodeFor(error)).toBe(1);
+    expect(github.callsTo("POST", "/app/installations/11/access_tokens")).toHaveLength(3);
+    expect(io.out()).toBe("");
+  });
+});
