@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
 import { createApp, type CreateAppOptions, type Hookwright } from "../app/create-app.js";
 import type { Config } from "../config/config.js";
-import type { DeliveryEvents } from "../events/delivery-events.js";
+import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { findPlugins, type PluginRef } from "../plugin-loader/find-plugins.js";
 import { importPlugin } from "../plugin-loader/import-plugin.js";
 import { registerTypeScriptFor } from "../plugin-loader/register-typescript.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { requestLimitsOf } from "./commands/app-setup.js";
 import type { CliIo } from "./io.js";
+import { startStores } from "./start-stores.js";
 
 /** The plugins named on the command line, else PLUGINS, else every one in plugins/. */
 export async function findPluginRefs(config: Config, names: string[], io: CliIo) {
@@ -57,4 +58,22 @@ export async function loadPlugins(hookwright: Hookwright, refs: PluginRef[], log
   }
   logger.info({ plugins: refs.map((ref) => ref.name) }, "plugins loaded");
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named in PLUGINS");
+}
+
+/** Plugins found, stores (and the queue) opened, the app built: what `run` and `worker` share. */
+export async function assembleApp(
+  config: Config,
+  io: CliIo,
+  parts: { names: string[]; logger: Logger; secrets: readonly string[]; sandbox?: Sandbox },
+) {
+  const refs = await findPluginRefs(config, parts.names, io);
+  const events = createDeliveryEvents();
+  const stored = await startStores(config, io, parts.logger, events);
+  const hookwright = buildApp(config, io, {
+    ...parts,
+    events,
+    stores: stored.stores,
+    scheduler: stored.queue?.scheduler,
+  });
+  return { refs, stored, hookwright };
 }

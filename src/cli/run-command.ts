@@ -1,18 +1,15 @@
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Hookwright, Stores } from "../app/create-app.js";
 import type { Config } from "../config/config.js";
 import { withDotenv } from "../config/load-dotenv.js";
 import { readConfig } from "../config/read-config.js";
-import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { createLogger, createScrubber } from "../logging/create-logger.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
-import { createFileJournal } from "../webhooks/file-journal.js";
-import { buildApp, findPluginRefs, loadPlugins } from "./build-app.js";
+import { assembleApp, loadPlugins } from "./build-app.js";
 import type { CliIo } from "./io.js";
 import { describeListenFailure } from "./listen-failure.js";
-import { openSharedStores } from "./shared-stores.js";
-import { startQueueRuntime, type QueueRuntime } from "./start-queue.js";
+import { drain } from "./start-stores.js";
 
 type Stop = () => unknown;
 
@@ -31,45 +28,6 @@ async function importConsole() {
 function localHost(host: string | undefined): string {
   if (host === undefined || host === "0.0.0.0" || host === "::") return "127.0.0.1";
   return host.includes(":") ? `[${host}]` : host;
-}
-
-/**
- * Where deliveries are kept across processes: Redis and its queue with REDIS_URL, else this
- * process's memory plus the journal in DATA_DIR for what a drain hands back.
- */
-export async function startStores(
-  config: Config,
-  io: CliIo,
-  logger: Logger,
-  events: DeliveryEvents,
-) {
-  if (!config.redisUrl) {
-    const journal = createFileJournal({ dir: resolve(io.cwd, config.delivery.dataDir) });
-    return {
-      stores: { ackedFailures: journal } as Stores,
-      queue: undefined,
-      stop: () => undefined,
-    };
-  }
-  const shared = await openSharedStores(config.redisUrl, config.delivery, logger);
-  if (!config.delivery.queue) {
-    logger.info(
-      "DELIVERY_QUEUE=off: deliveries run inline; tokens and records shared through REDIS_URL",
-    );
-    return { stores: shared.stores, queue: undefined, stop: () => shared.close() };
-  }
-  const queue = await startQueueRuntime({
-    url: config.redisUrl,
-    redis: shared.redis,
-    delivery: config.delivery,
-    logger,
-    events,
-  });
-  logger.info(
-    { workers: config.delivery.workers, concurrency: config.delivery.workerConcurrency },
-    "deliveries queued through REDIS_URL (BullMQ); token cache and delivery records shared",
-  );
-  return { stores: shared.stores, queue, stop: () => shared.close() };
 }
 
 /**
@@ -100,16 +58,11 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   }
   // Undone in reverse: what serves requests first, then the drain, then the stores.
   const serving: Stop[] = [];
-  const refs = await findPluginRefs(config, names, io);
-  const events = createDeliveryEvents();
-  const stored = await startStores(config, io, logger, events);
-  const hookwright = buildApp(config, io, {
+  const { refs, stored, hookwright } = await assembleApp(config, io, {
+    names,
     logger,
-    events,
     secrets,
     sandbox,
-    stores: stored.stores,
-    scheduler: stored.queue?.scheduler,
   });
   const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets);
   await loadPlugins(hookwright, refs, logger);
@@ -143,18 +96,6 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   for (const stop of serving.reverse()) await stop();
   await drain(hookwright, stored.queue, config.delivery.drainMs, logger);
   await stored.stop();
-}
-
-/** Lets running deliveries end within `drainMs`; hands the rest back (queue, or the journal). */
-export async function drain(
-  hookwright: Hookwright,
-  queue: QueueRuntime | undefined,
-  drainMs: number,
-  logger: Logger,
-) {
-  const complete = await hookwright.close(drainMs);
-  await queue?.stop(drainMs);
-  if (!complete) logger.warn("deliveries still running at the end of the drain were handed back");
 }
 
 async function startConsole(

@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createFakeGitHub } from "../helpers/fake-github/index.js";
+import { testKeys } from "../helpers/keys.js";
 import { createSignedDelivery, loadFixture } from "../helpers/signed-delivery.js";
+import { APP_ID, appEnv } from "./cli-helpers.js";
 
 /** What the count-runs plugin wrote: every run's start and end, by delivery id and process. */
 export interface Runs {
@@ -62,4 +66,32 @@ export async function sendAll(
     }),
   );
   return statuses;
+}
+
+/** A fake GitHub with installation 1 on org1/repo, for tests of one delivery at a time. */
+export function oneInstallationGitHub() {
+  return createFakeGitHub({
+    appId: APP_ID,
+    publicKey: testKeys().publicKey,
+    installations: [{ id: 1, account: { login: "org1" }, repositories: ["org1/repo"] }],
+  });
+}
+
+/** What `hookwright run`/`worker` need to serve the count-runs plugin, writing under `dir`. */
+export function countingEnv(
+  apiUrl: string,
+  secret: string,
+  dir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> & { RUNS_FILE: string; DATA_DIR: string } {
+  return {
+    DATA_DIR: join(dir, "data"),
+    ...appEnv(apiUrl),
+    WEBHOOK_SECRET: secret,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    PLUGINS: COUNT_PLUGIN,
+    RUNS_FILE: join(dir, "runs.log"),
+    ...extra,
+  };
 }

@@ -2,11 +2,16 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
-import { testKeys } from "../helpers/keys.js";
+import type { FakeGitHub } from "../helpers/fake-github/index.js";
 import { hasRedisServer, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
-import { APP_ID, appEnv, killChildren, runCli, startCli } from "./cli-helpers.js";
-import { COUNT_PLUGIN, issueOpened, post, readRuns } from "./delivery-runs.js";
+import { killChildren, runCli, startCli } from "./cli-helpers.js";
+import {
+  countingEnv,
+  oneInstallationGitHub,
+  issueOpened,
+  post,
+  readRuns,
+} from "./delivery-runs.js";
 import { until } from "../helpers/wait.js";
 
 const SECRET = "e2e-drain-secret-77a1c0";
@@ -15,11 +20,7 @@ const describeRedis = hasRedisServer ? describe : describe.skip;
 let github: FakeGitHub;
 let apiUrl: string;
 beforeAll(async () => {
-  github = createFakeGitHub({
-    appId: APP_ID,
-    publicKey: testKeys().publicKey,
-    installations: [{ id: 1, account: { login: "org1" }, repositories: ["org1/repo"] }],
-  });
+  github = oneInstallationGitHub();
   apiUrl = await github.listen();
 });
 afterEach(() => killChildren());
@@ -29,16 +30,7 @@ function environment(extra: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), "hookwright-drain-"));
   return {
     dir,
-    env: {
-      ...appEnv(apiUrl),
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      PLUGINS: COUNT_PLUGIN,
-      RUNS_FILE: join(dir, "runs.log"),
-      DATA_DIR: join(dir, "data"),
-      ...extra,
-    },
+    env: countingEnv(apiUrl, SECRET, dir, extra),
   };
 }
 

@@ -2,12 +2,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "@jest/globals";
-import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
-import { testKeys } from "../helpers/keys.js";
+import type { FakeGitHub } from "../helpers/fake-github/index.js";
 import { hasRedisServer, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { until } from "../helpers/wait.js";
-import { APP_ID, appEnv, killChildren, startCli } from "./cli-helpers.js";
-import { COUNT_PLUGIN, issueOpened, post, readRuns } from "./delivery-runs.js";
+import { killChildren, startCli } from "./cli-helpers.js";
+import {
+  countingEnv,
+  oneInstallationGitHub,
+  issueOpened,
+  post,
+  readRuns,
+} from "./delivery-runs.js";
 
 const SECRET = "e2e-hang-secret-4c2a90";
 const run = hasRedisServer ? it : it.skip;
@@ -16,11 +21,7 @@ let github: FakeGitHub;
 let redis: RedisServer;
 beforeAll(async () => {
   if (hasRedisServer) redis = await startRedisServer();
-  github = createFakeGitHub({
-    appId: APP_ID,
-    publicKey: testKeys().publicKey,
-    installations: [{ id: 1, account: { login: "org1" }, repositories: ["org1/repo"] }],
-  });
+  github = oneInstallationGitHub();
 });
 afterEach(() => killChildren());
 afterAll(async () => {
@@ -32,16 +33,10 @@ run(
   "a GitHub that never answers the token exchange, then hangs the API call: each run fails within the timeout, the job is retried, and the delivery completes",
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "hookwright-hang-"));
-    const env = {
-      ...appEnv(await github.listen()),
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      PLUGINS: COUNT_PLUGIN,
+    const env = countingEnv(await github.listen(), SECRET, dir, {
       REDIS_URL: redis.url,
-      RUNS_FILE: join(dir, "runs.log"),
       GITHUB_REQUEST_TIMEOUT_MS: "300",
-    };
+    });
     // Every attempt of the first run's exchange hangs; the second run's comment hangs once.
     github.hangNext({ method: "POST", path: /\/access_tokens$/ }, 3);
     github.hangNext({ method: "POST", path: /\/comments$/ }, 1);

@@ -2,11 +2,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "@jest/globals";
-import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
-import { testKeys } from "../helpers/keys.js";
+import type { FakeGitHub } from "../helpers/fake-github/index.js";
 import { hasRedisServer, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
-import { APP_ID, appEnv, killChildren, startCli } from "./cli-helpers.js";
-import { COUNT_PLUGIN, issueOpened, readRuns, sendAll } from "./delivery-runs.js";
+import { killChildren, startCli } from "./cli-helpers.js";
+import {
+  countingEnv,
+  oneInstallationGitHub,
+  issueOpened,
+  readRuns,
+  sendAll,
+} from "./delivery-runs.js";
 import { until } from "../helpers/wait.js";
 
 const SECRET = "e2e-outage-secret-3b9e55";
@@ -18,11 +23,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hookwright-outage-"));
   if (hasRedisServer) redis = await startRedisServer({ persistDir: dir });
-  github = createFakeGitHub({
-    appId: APP_ID,
-    publicKey: testKeys().publicKey,
-    installations: [{ id: 1, account: { login: "org1" }, repositories: ["org1/repo"] }],
-  });
+  github = oneInstallationGitHub();
 });
 afterEach(() => killChildren());
 afterAll(async () => {
@@ -36,17 +37,11 @@ const ready = (port: unknown) =>
 run(
   "Redis stopped during load: 503 and /ready 503, then recovery without a restart; every 202 runs",
   async () => {
-    const env = {
-      ...appEnv(await github.listen()),
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      PLUGINS: COUNT_PLUGIN,
+    const env = countingEnv(await github.listen(), SECRET, dir, {
       REDIS_URL: redis.url,
       WORKERS: "1",
       RUN_MS: "10",
-      RUNS_FILE: join(dir, "runs.log"),
-    };
+    });
     const server = startCli(env);
     const port = (await server.waitFor((line) => line.msg === "listening")).port;
     const deliveries = Array.from({ length: 300 }, () => issueOpened(SECRET, 1));

@@ -4,12 +4,17 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, expect, it } from "@jest/globals";
-import { createFakeGitHub, type FakeGitHub } from "../helpers/fake-github/index.js";
-import { testKeys } from "../helpers/keys.js";
+import type { FakeGitHub } from "../helpers/fake-github/index.js";
 import { hasRedisServer } from "../helpers/redis-server.js";
 import { until } from "../helpers/wait.js";
-import { APP_ID, appEnv, killChildren, startCli } from "./cli-helpers.js";
-import { COUNT_PLUGIN, issueOpened, post, readRuns } from "./delivery-runs.js";
+import { killChildren, startCli } from "./cli-helpers.js";
+import {
+  countingEnv,
+  oneInstallationGitHub,
+  issueOpened,
+  post,
+  readRuns,
+} from "./delivery-runs.js";
 
 const SECRET = "e2e-tls-secret-1f0e9d";
 const hasOpenssl = spawnSync("openssl", ["version"], { stdio: "ignore" }).status === 0;
@@ -31,11 +36,7 @@ function freePort(): Promise<number> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hookwright-tls-"));
-  github = createFakeGitHub({
-    appId: APP_ID,
-    publicKey: testKeys().publicKey,
-    installations: [{ id: 1, account: { login: "org1" }, repositories: ["org1/repo"] }],
-  });
+  github = oneInstallationGitHub();
   if (!(hasRedisServer && hasOpenssl)) return;
   // A self-signed certificate for 127.0.0.1, trusted by the CLI through NODE_EXTRA_CA_CERTS,
   // as a managed Redis's CA would be.
@@ -92,17 +93,11 @@ afterAll(async () => {
 run(
   "runs queued deliveries over rediss:// with a hash-tagged REDIS_PREFIX",
   async () => {
-    const env = {
-      ...appEnv(await github.listen()),
-      WEBHOOK_SECRET: SECRET,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      PLUGINS: COUNT_PLUGIN,
+    const env = countingEnv(await github.listen(), SECRET, dir, {
       REDIS_URL: `rediss://127.0.0.1:${port}`,
       REDIS_PREFIX: "{hookwright-tls}",
       NODE_EXTRA_CA_CERTS: join(dir, "cert.pem"),
-      RUNS_FILE: join(dir, "runs.log"),
-    };
+    });
     const server = startCli(env);
     const listening = await server.waitFor((line) => line.msg === "listening");
     const delivery = issueOpened(SECRET, 1);

@@ -3,11 +3,10 @@ import type { Command } from "commander";
 import { withDotenv } from "../../config/load-dotenv.js";
 import { readConfig } from "../../config/read-config.js";
 import { HookwrightError } from "../../errors.js";
-import { createDeliveryEvents } from "../../events/delivery-events.js";
 import { createLogger } from "../../logging/create-logger.js";
-import { buildApp, findPluginRefs, loadPlugins } from "../build-app.js";
+import { assembleApp, loadPlugins } from "../build-app.js";
 import type { CliIo } from "../io.js";
-import { drain, startStores } from "../run-command.js";
+import { drain } from "../start-stores.js";
 import { requireApp } from "./app-setup.js";
 
 /**
@@ -30,16 +29,7 @@ export async function workerCommand(names: string[], io: CliIo): Promise<void> {
   }
   const secrets = app.webhookSecrets;
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
-  const refs = await findPluginRefs(config, names, io);
-  const events = createDeliveryEvents();
-  const stored = await startStores(config, io, logger, events);
-  const hookwright = buildApp(config, io, {
-    logger,
-    events,
-    secrets,
-    stores: stored.stores,
-    scheduler: stored.queue?.scheduler,
-  });
+  const { refs, stored, hookwright } = await assembleApp(config, io, { names, logger, secrets });
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, Math.max(1, config.delivery.workers));
   logger.info({ concurrency: config.delivery.workerConcurrency }, "worker started");

@@ -3,6 +3,8 @@ import { Redis } from "ioredis";
 import { createDeliveryRunner } from "../../../src/app/run-delivery.js";
 import { createDeliveryEvents, type DeliveryEvent } from "../../../src/events/delivery-events.js";
 import { createRedisDeliveryRecords } from "../../../src/redis/redis-delivery-records.js";
+import { createQueueScheduler } from "../../../src/scheduler/queue-scheduler.js";
+import { startQueueWorker, type QueueWorker } from "../../../src/scheduler/queue-worker.js";
 import {
   queueOptions,
   QUEUE_NAME,
@@ -47,6 +49,12 @@ export async function openQueueHarness(
   const logs = captureLogs();
   const runner = createDeliveryRunner({ dispatch, records, events, logger: logs.logger });
   const blocking: Redis[] = [];
+  const workers: QueueWorker[] = [];
+  const workerConnection = () => {
+    const connection = new Redis(redisServer.server.url, { maxRetriesPerRequest: null });
+    blocking.push(connection);
+    return connection;
+  };
   return {
     settings: full,
     redis,
@@ -56,13 +64,25 @@ export async function openQueueHarness(
     seen,
     logs,
     runner,
-    /** A connection BullMQ's worker may block on, closed with the harness. */
-    workerConnection() {
-      const connection = new Redis(redisServer.server.url, { maxRetriesPerRequest: null });
-      blocking.push(connection);
-      return connection;
+    /** The receiver's side: a queue scheduler on this queue, as process `origin`. */
+    scheduler: (origin = "here") =>
+      createQueueScheduler({ queue, records, events, logger: logs.logger, origin }),
+    /** A worker on the harness's runner, drained and closed with the harness. */
+    startWorker(concurrency = 2): QueueWorker {
+      const worker = startQueueWorker({
+        connection: workerConnection(),
+        settings: full,
+        runner,
+        records,
+        events,
+        logger: logs.logger,
+        concurrency,
+      });
+      workers.push(worker);
+      return worker;
     },
     async close() {
+      for (const worker of workers) await worker.drain(0);
       await queue.close();
       for (const connection of blocking) connection.disconnect();
     },

@@ -1,6 +1,4 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { createQueueScheduler } from "../../../src/scheduler/queue-scheduler.js";
-import { startQueueWorker, type QueueWorker } from "../../../src/scheduler/queue-worker.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { gate, sleep, until } from "../../helpers/wait.js";
@@ -18,27 +16,7 @@ describeRedis("startQueueWorker", () => {
   async function open(dispatch: (delivery: Delivery) => Promise<void>, attempts = 3) {
     const harness = await openQueueHarness(redisServer, dispatch, { attempts });
     cleanups.push(harness.close);
-    const scheduler = createQueueScheduler({
-      queue: harness.queue,
-      records: harness.records,
-      events: harness.events,
-      logger: harness.logs.logger,
-      origin: "here",
-    });
-    const start = (): QueueWorker => {
-      const worker = startQueueWorker({
-        connection: harness.workerConnection(),
-        settings: harness.settings,
-        runner: harness.runner,
-        records: harness.records,
-        events: harness.events,
-        logger: harness.logs.logger,
-        concurrency: 2,
-      });
-      cleanups.push(() => worker.drain(0));
-      return worker;
-    };
-    return { ...harness, scheduler, start };
+    return { ...harness, scheduler: harness.scheduler(), start: () => harness.startWorker() };
   }
 
   it("runs a queued delivery once and records it completed; the job is gone", async () => {

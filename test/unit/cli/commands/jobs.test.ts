@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { main } from "../../../../src/cli/main.js";
-import { createQueueScheduler } from "../../../../src/scheduler/queue-scheduler.js";
-import { startQueueWorker } from "../../../../src/scheduler/queue-worker.js";
 import { hasRedisServer, useRedisServer } from "../../../helpers/redis-server.js";
 import { until } from "../../../helpers/wait.js";
 import { delivery, openQueueHarness } from "../../scheduler/queue-harness.js";
@@ -36,22 +34,8 @@ describeRedis("hookwright jobs", () => {
       { attempts: 1 },
     );
     close.push(harness.close);
-    const scheduler = createQueueScheduler({
-      queue: harness.queue,
-      records: harness.records,
-      events: harness.events,
-      logger: harness.logs.logger,
-      origin: "r",
-    });
-    const worker = startQueueWorker({
-      connection: harness.workerConnection(),
-      settings: harness.settings,
-      runner: harness.runner,
-      records: harness.records,
-      events: harness.events,
-      logger: harness.logs.logger,
-      concurrency: 2,
-    });
+    const scheduler = harness.scheduler();
+    const worker = harness.startWorker();
     await scheduler.schedule(delivery("d-1"));
     await scheduler.schedule(delivery("d-2"));
     await until(
