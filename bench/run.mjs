@@ -26,6 +26,7 @@ const settings = {
   slowTimeoutS: envNumber("BENCH_SLOW_TIMEOUT_S", quick ? 5 : 90),
   burstWaitS: envNumber("BENCH_BURST_WAIT_S", quick ? 5 : 15),
   roundTimeoutS: envNumber("BENCH_ROUND_TIMEOUT_S", 120),
+  workerConcurrency: envNumber("BENCH_WORKER_CONCURRENCY", 10),
 };
 settings.warmupCount = Math.max(settings.warmup, settings.installations);
 const only = process.env.BENCH_SCENARIOS?.split(",").map(Number);
@@ -250,6 +251,103 @@ section(
   ],
 );
 
+if (results[7]) {
+  section(
+    7,
+    [
+      "target",
+      "deliveries/s to the last comment",
+      "ms to the last 2xx",
+      "ms to the last comment",
+      "hookwright CPU ms/delivery",
+      "redis-server CPU ms/delivery",
+      "ack p50 ms",
+      "ack p99 ms",
+      "RSS end MiB (all hookwright)",
+      "Redis calls/delivery (commandstats)",
+      "sent by clients/delivery (MONITOR)",
+      "token exchanges (max / installation; in the measured load)",
+      "non-2xx",
+      "rounds",
+    ],
+    (t, runs) => [
+      spread(col(runs, "throughputDone")),
+      spread(col(runs, "lastAckMs")),
+      runs.some((r) => r.timedOut) ? "timed out" : spread(col(runs, "doneMs")),
+      spread(col(runs, "cpuPerDelivery"), 3),
+      spread(col(runs, "redisCpuPerDelivery"), 3),
+      spread(col(runs, "p50")),
+      spread(col(runs, "p99")),
+      spread(col(runs, "rssMiB")),
+      spread(col(runs, "redisCallsPerDelivery")),
+      spread(col(runs, "clientCallsPerDelivery")),
+      `${spread(col(runs, "exchanges"), 0)} (${spread(col(runs, "maxExchanges"), 0)}; ${spread(col(runs, "loadExchanges"), 0)})`,
+      [
+        col(runs, "failures").reduce((a, b) => a + b, 0),
+        ...new Set(runs.filter((r) => r.failures > 0).map((r) => counts([r.statuses]))),
+        ...new Set(col(runs, "firstError").filter(Boolean)),
+      ].join("; "),
+    ],
+  );
+  // Per command, per delivery: commandstats (medians over rounds; script-internal commands
+  // included, as Redis counts them) and, from the MONITOR round, sent by clients vs in scripts.
+  const queueRuns = (results[7].runs["hookwright-queue"] ?? []).filter((r) => r.calls);
+  const monitored = (results[7].runs["hookwright-queue-monitor"] ?? []).filter((r) => r.monitored);
+  const commands = new Set();
+  for (const r of queueRuns) for (const c of Object.keys(r.calls)) commands.add(c);
+  for (const r of monitored)
+    for (const side of [r.monitored.client, r.monitored.lua])
+      for (const c of Object.keys(side)) commands.add(c);
+  const perDelivery = (list, pick) =>
+    spread(
+      list.map((r) => (pick(r) ?? 0) / r.deliveries),
+      3,
+    );
+  if (commands.size) {
+    const rows = [...commands]
+      .map((c) => [
+        c,
+        perDelivery(queueRuns, (r) => r.calls[c]),
+        perDelivery(monitored, (r) => r.monitored.client[c]),
+        perDelivery(monitored, (r) => r.monitored.lua[c]),
+      ])
+      .sort(
+        (a, b) => Number.parseFloat(b[1]) - Number.parseFloat(a[1]) || a[0].localeCompare(b[0]),
+      );
+    say();
+    say("Redis commands per delivery, 2 receivers + 2 workers (the measured load only):");
+    say();
+    say(
+      table(
+        [
+          "command",
+          "commandstats (all rounds)",
+          "sent by clients (MONITOR round)",
+          "inside scripts (MONITOR round)",
+        ],
+        rows,
+      ),
+    );
+  }
+  const byKey = {};
+  for (const r of monitored)
+    for (const [what, calls] of Object.entries(r.monitored.clientByKey))
+      (byKey[what] ??= []).push(calls / r.deliveries);
+  if (Object.keys(byKey).length) {
+    say();
+    say("Sent by clients, by command and first key (MONITOR round, per delivery):");
+    say();
+    say(
+      table(
+        ["command and first key", "per delivery"],
+        Object.entries(byKey)
+          .sort((a, b) => median(b[1]) - median(a[1]))
+          .map(([what, values]) => [`\`${what}\``, spread(values, 3)]),
+      ),
+    );
+  }
+}
+
 // The issue's targets, from this run's medians.
 const checks = [];
 const check = (what, want, got, ok) =>
@@ -327,6 +425,22 @@ if (results[5]) {
     "one token exchange per installation (5)",
     "exactly 1",
     String(ex),
+    num(ex) ? ex === 1 : undefined,
+  );
+}
+if (results[7]) {
+  const sent = med(7, "hookwright-queue-monitor", "clientCallsPerDelivery");
+  check(
+    "queue: Redis round trips per delivery, warm token",
+    "≤ 3",
+    `${fmt(sent)} commands sent by clients per delivery (MONITOR); ${fmt(med(7, "hookwright-queue", "redisCallsPerDelivery"))} with script-internal ones (commandstats)`,
+    num(sent) ? sent <= 3 : undefined,
+  );
+  const ex = Math.max(...col(results[7].runs["hookwright-queue"] ?? [], "maxExchanges"));
+  check(
+    "queue: one token exchange per installation (7)",
+    "exactly 1",
+    num(ex) ? String(ex) : "–",
     num(ex) ? ex === 1 : undefined,
   );
 }

@@ -43,8 +43,18 @@ export function post(agent, port, d, timeoutMs = 30_000) {
   });
 }
 
-/** Sends every delivery with `concurrency` in flight; stops early past `deadlineMs`. */
-export async function runLoad({ port, deliveries, concurrency, deadlineMs = 120_000, agent }) {
+/**
+ * Sends every delivery with `concurrency` in flight; stops early past `deadlineMs`. With
+ * `ports`, delivery i goes to ports[i % ports.length] (receivers behind a round-robin balancer).
+ */
+export async function runLoad({
+  port,
+  ports = [port],
+  deliveries,
+  concurrency,
+  deadlineMs = 120_000,
+  agent,
+}) {
   const ownAgent = agent ?? createAgent(concurrency);
   const results = new Array(deliveries.length);
   let next = 0;
@@ -53,7 +63,7 @@ export async function runLoad({ port, deliveries, concurrency, deadlineMs = 120_
   async function worker() {
     while (next < deliveries.length && performance.now() < stopAt) {
       const index = next++;
-      results[index] = await post(ownAgent, port, deliveries[index]);
+      results[index] = await post(ownAgent, ports[index % ports.length], deliveries[index]);
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
@@ -68,6 +78,7 @@ export async function runLoad({ port, deliveries, concurrency, deadlineMs = 120_
     wallMs,
     statuses,
     ok: done.filter((r) => r.status === 200).length,
+    accepted: done.filter((r) => r.status >= 200 && r.status < 300).length,
     p50: latencies[Math.floor(latencies.length * 0.5)] ?? NaN,
     p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
     firstError: done.find((r) => r.error)?.error,

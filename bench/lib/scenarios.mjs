@@ -5,7 +5,8 @@ import { cpuMs, memory } from "./proc.mjs";
 import { again, ignored, issueDeliveries, issueOpened, largePush } from "./deliveries.mjs";
 import { sleep } from "./harness.mjs";
 import { createAgent, post, runLoad } from "./load.mjs";
-import { PLUGINS, startTarget } from "./targets.mjs";
+import { callsBetween, commandCalls, monitorCommands, redisClient, startRedis } from "./redis.mjs";
+import { PLUGINS, startTarget, startWorker } from "./targets.mjs";
 
 const maxExchanges = (stats) => Math.max(0, ...Object.values(stats.exchanges));
 // Requests the fake GitHub refused (a token used for another installation) or did not know.
@@ -19,15 +20,63 @@ function warmUp(settings, keys) {
   });
 }
 
-async function start(name, ctx, plugin) {
+async function start(name, ctx, plugin, env) {
   return startTarget(name, {
     plugin: PLUGINS[plugin],
     fake: ctx.fake.port,
     keys: ctx.keys,
     hookwrightDir: ctx.hookwrightDir,
     compareDir: ctx.compareDir,
+    env,
   });
 }
+
+/**
+ * Scenario 7's processes: one `hookwright run` without Redis ("hookwright"), or a
+ * redis-server with 2 `WORKERS=0 hookwright run` receivers and 2 `hookwright worker`s.
+ */
+async function startSetup(name, ctx) {
+  if (name === "hookwright") {
+    const target = await start("hookwright", ctx, "comment");
+    return { ports: [target.port], hookwright: [target], stop: () => target.stop() };
+  }
+  const redis = await startRedis();
+  const started = [];
+  const stop = async () => {
+    await Promise.all(started.map((p) => p.stop()));
+    await redis.stop();
+  };
+  try {
+    const env = {
+      REDIS_URL: redis.url,
+      WORKER_CONCURRENCY: String(ctx.settings.workerConcurrency),
+    };
+    const options = {
+      plugin: PLUGINS.comment,
+      fake: ctx.fake.port,
+      keys: ctx.keys,
+      hookwrightDir: ctx.hookwrightDir,
+      env,
+    };
+    const launches = [
+      startTarget("hookwright", { ...options, env: { ...env, WORKERS: "0" } }),
+      startTarget("hookwright", { ...options, env: { ...env, WORKERS: "0" } }),
+      startWorker(options),
+      startWorker(options),
+    ];
+    // Each one that started is stopped, even when another failed to start.
+    const settled = await Promise.allSettled(launches);
+    for (const s of settled) if (s.status === "fulfilled") started.push(s.value);
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    return { ports: [started[0].port, started[1].port], hookwright: started, redis, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const cpuOf = (processes) => processes.reduce((total, p) => total + cpuMs(p.pid), 0);
 
 /** Scenarios 1 and 2: a warm server under steady load; throughput, CPU and memory. */
 function steadyLoad({ plugin, expectComments }) {
@@ -76,6 +125,111 @@ function steadyLoad({ plugin, expectComments }) {
       await target.stop();
     }
   };
+}
+
+/**
+ * Scenario 7: the e2e load (scenario 1's deliveries, concurrency and installations, the comment
+ * plugin), split round-robin over the receivers, measured until the last comment reaches the
+ * fake GitHub; the time to the last 2xx answer is reported apart. CPU is every hookwright
+ * process's (and redis-server's) utime + stime over the measured load; Redis commands are
+ * INFO commandstats after − before (tokens are warm: the warm-up reached every installation
+ * and ran to its last comment first). The monitor variant also counts, under MONITOR, which
+ * commands clients sent and which ran inside scripts.
+ */
+async function queueLoad(name, ctx) {
+  const { settings, keys, fake } = ctx;
+  await fake.reset();
+  const setup = await startSetup(name === "hookwright" ? name : "hookwright-queue", ctx);
+  let redis;
+  let monitor;
+  try {
+    const warmAgent = createAgent(settings.concurrency);
+    const limitMs = settings.roundTimeoutS * 1000;
+    const warm = await runLoad({
+      ports: setup.ports,
+      deliveries: warmUp(settings, keys),
+      concurrency: settings.concurrency,
+      deadlineMs: limitMs,
+      agent: warmAgent,
+    });
+    if (warm.accepted !== warm.sent)
+      throw new Error(
+        `warm-up answers ${JSON.stringify(warm.statuses)} (${warm.firstError ?? ""})`,
+      );
+    const warmed = await fake.waitForComments(settings.warmupCount, limitMs);
+    if (warmed.comments < settings.warmupCount)
+      throw new Error(`warm-up: ${warmed.comments} of ${settings.warmupCount} comments`);
+    // The last jobs' completions after their comments.
+    await sleep(200);
+    if (setup.redis) {
+      redis = redisClient(ctx.hookwrightDir, setup.redis.url);
+      await redis.ping();
+      if (name === "hookwright-queue-monitor") {
+        monitor = await monitorCommands(redis, [`127.0.0.1:${redis.stream.localPort}`]);
+        monitor.start();
+      }
+    }
+    const deliveries = ctx.shared.loadDeliveries.map(again);
+    // New connections for the load: waiting for the warm-up's work can idle the warm-up's
+    // sockets for the server's 5 s keep-alive timeout, and a socket reused as the server
+    // closes it fails (status 0) without reaching the receiver.
+    warmAgent.destroy();
+    const agent = createAgent(settings.concurrency);
+    const callsBefore = redis && (await commandCalls(redis));
+    const cpuBefore = cpuOf(setup.hookwright);
+    const redisCpuBefore = setup.redis ? cpuMs(setup.redis.pid) : 0;
+    const started = performance.timeOrigin + performance.now();
+    const result = await runLoad({
+      ports: setup.ports,
+      deliveries,
+      concurrency: settings.concurrency,
+      deadlineMs: limitMs,
+      agent,
+    });
+    const total = settings.warmupCount + deliveries.length;
+    const left = limitMs - (performance.timeOrigin + performance.now() - started);
+    const stats = await fake.waitForComments(total, Math.max(left, 1));
+    await sleep(100);
+    const cpu = cpuOf(setup.hookwright) - cpuBefore;
+    const redisCpu = setup.redis ? cpuMs(setup.redis.pid) - redisCpuBefore : NaN;
+    const calls = redis ? callsBetween(callsBefore, await commandCalls(redis)) : undefined;
+    const monitored = monitor?.stop();
+    agent.destroy();
+    const done = stats.comments >= total;
+    const n = result.sent;
+    const rss = setup.hookwright.map((p) => memory(p.pid).rssMiB);
+    return {
+      deliveries: n,
+      throughputDone: done ? (n / (stats.lastCommentAt - started)) * 1000 : NaN,
+      lastAckMs: result.wallMs,
+      doneMs: done ? stats.lastCommentAt - started : NaN,
+      cpuPerDelivery: cpu / n,
+      redisCpuPerDelivery: redisCpu / n,
+      p50: result.p50,
+      p99: result.p99,
+      rssMiB: rss.reduce((a, b) => a + b, 0),
+      redisCallsPerDelivery: calls ? Object.values(calls).reduce((a, b) => a + b, 0) / n : NaN,
+      calls,
+      clientCallsPerDelivery: monitored
+        ? Object.values(monitored.client).reduce((a, b) => a + b, 0) / n
+        : NaN,
+      monitored,
+      exchanges: stats.totalExchanges,
+      maxExchanges: maxExchanges(stats),
+      // Exchanges during the measured load (0 when the warm-up left every token cached).
+      loadExchanges: stats.totalExchanges - warmed.totalExchanges,
+      comments: stats.comments - settings.warmupCount,
+      timedOut: !done,
+      failures: n - result.accepted + (deliveries.length - n),
+      firstError: result.firstError,
+      statuses: result.statuses,
+      refused: refused(stats),
+    };
+  } finally {
+    monitor?.stop();
+    redis?.disconnect();
+    await setup.stop();
+  }
 }
 
 /** Scenario 3: 20 concurrent deliveries to 20 fresh installations; time until 20 comments. */
@@ -250,6 +404,15 @@ export function createScenarios(settings, keys, { compare = false } = {}) {
         shared.push = largePush(keys.secret, settings.pushMiB * 1024 * 1024);
       },
       round: largePayload,
+    },
+    {
+      id: 7,
+      title: `queue: the e2e load (${settings.deliveries} issues.opened, concurrency ${settings.concurrency}, ${settings.installations} installations) on one process vs 2 receivers + 2 workers (WORKER_CONCURRENCY ${settings.workerConcurrency}) on one Redis`,
+      targets: ["hookwright", "hookwright-queue", "hookwright-queue-monitor"],
+      // MONITOR slows Redis: one round is enough to count.
+      slow: ["hookwright-queue-monitor"],
+      prepare: prepareLoad,
+      round: queueLoad,
     },
   ];
 }

@@ -21,10 +21,20 @@ export const TARGETS = {
   "probot-nothrottle": { label: "Probot 14 throttle off" },
   limit: { label: "limit" },
   "limit-receive": { label: "limit receive-only" },
+  // Scenario 7: `WORKERS=0 hookwright run` × 2 and `hookwright worker` × 2 on one redis-server.
+  "hookwright-queue": { label: "hookwright queue: 2 receivers + 2 workers, one Redis" },
+  "hookwright-queue-monitor": {
+    label: "the same under Redis MONITOR (counts round trips; its times are not comparable)",
+  },
 };
 
 // Servers still running when the bench stops (an error, Ctrl-C) are killed with it.
 const running = new Set();
+/** Adds a child process (e.g. a redis-server) to those killed when the bench stops. */
+export function track(child) {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
 const killAll = () => {
   for (const child of running) child.kill("SIGKILL");
 };
@@ -36,7 +46,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -47,7 +57,10 @@ function freePort() {
   });
 }
 
-function commandFor(name, { plugin, port, fake, keys, hookwrightDir, compareDir, nodeArgs = [] }) {
+function commandFor(
+  name,
+  { plugin, port, fake, keys, hookwrightDir, compareDir, nodeArgs = [], env = {} },
+) {
   const common = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -59,6 +72,7 @@ function commandFor(name, { plugin, port, fake, keys, hookwrightDir, compareDir,
     LOG_LEVEL: "warn",
     LOG_FORMAT: "json",
     NODE_ENV: "production",
+    ...env,
   };
   const apiUrl = `http://127.0.0.1:${fake}`;
   switch (name) {
@@ -94,6 +108,12 @@ function commandFor(name, { plugin, port, fake, keys, hookwrightDir, compareDir,
             name === "probot" ? "on" : (process.env.BENCH_PROBOT_THROTTLE_OFF ?? "off"),
         },
       };
+    case "hookwright-worker":
+      return {
+        args: [...nodeArgs, "bin/hookwright.js", "worker", plugin],
+        cwd: hookwrightDir,
+        env: { ...common, GITHUB_API_URL: apiUrl },
+      };
     case "limit":
     case "limit-receive":
       return {
@@ -125,6 +145,26 @@ function ping(port) {
  * performance.now() values, for the cold-start scenario.
  */
 export async function startTarget(name, options) {
+  return spawnTarget(name, options, (port) => ping(port));
+}
+
+/**
+ * `hookwright worker` has no HTTP server: it is ready once it logs "worker started" (so it
+ * runs at LOG_LEVEL=info; it logs nothing per delivery at that level).
+ */
+export async function startWorker(options) {
+  let seen = false;
+  return spawnTarget(
+    "hookwright-worker",
+    { ...options, env: { ...options.env, LOG_LEVEL: "info" } },
+    async () => seen,
+    (text) => {
+      if (text.includes('"msg":"worker started"')) seen = true;
+    },
+  );
+}
+
+async function spawnTarget(name, options, ready, watch = () => {}) {
   const port = await freePort();
   const command = commandFor(name, { ...options, port });
   const spawnedAt = performance.now();
@@ -137,6 +177,7 @@ export async function startTarget(name, options) {
   let output = "";
   const keep = (chunk) => {
     output = (output + chunk.toString()).slice(-4000);
+    watch(output);
   };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
@@ -149,7 +190,7 @@ export async function startTarget(name, options) {
     }),
   );
   const giveUpAt = spawnedAt + 30_000;
-  while (!(await ping(port))) {
+  while (!(await ready(port))) {
     if (exited || performance.now() > giveUpAt) {
       child.kill("SIGKILL");
       throw new Error(`${name} did not start:\n${output}`);
