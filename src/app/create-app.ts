@@ -20,6 +20,7 @@ import type { Delivery } from "../webhooks/parse-delivery.js";
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import type { Plugin } from "./app.js";
 import { observeDeliveries, type DeliveryObserver } from "./observe-deliveries.js";
+import { withProbotOptions } from "./probot-members.js";
 
 export interface CreateAppOptions {
   appId: string;
@@ -135,10 +136,11 @@ export function createApp(options: CreateAppOptions): Hookwright {
     getRouter: http.getRouter,
     readiness,
     async load(plugin, name = plugin.name || "anonymous") {
-      await plugin(observation.app(router.appFor(name), name), {
+      const pluginOptions = withProbotOptions({
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });
+      await plugin(observation.app(router.appFor(name, pluginOptions), name), pluginOptions);
     },
     dispatch,
     listen(port, host) {
