@@ -1,3 +1,4 @@
+import type { OctokitOptions } from "@octokit/core";
 import type { OctokitResponse } from "@octokit/types";
 import type { Logger } from "pino";
 import { Octokit } from "./octokit.js";
@@ -12,6 +13,8 @@ export interface ClientBuilderOptions {
   retryBaseMs?: number;
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS?: number;
+  /** The client class; `hookwright/probot` passes the app's `ProbotOctokit.plugin(...)` class. */
+  Octokit?: new (options: OctokitOptions) => Octokit;
 }
 
 export interface BuildOptions {
@@ -37,7 +40,8 @@ export function createClientBuilder(
     let made: Logger | undefined;
     // The delivery's logger is a pino child; a client that never logs should not make it.
     const log = () => (made ??= typeof given === "function" ? given() : (given ?? options.logger));
-    const octokit = new Octokit({
+    const Client = options.Octokit ?? Octokit;
+    const octokit = new Client({
       baseUrl: options.apiUrl,
       userAgent: options.userAgent ?? "hookwright",
       ...(authStrategy ? { authStrategy } : {}),

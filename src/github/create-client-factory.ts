@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { AppAuth, TokenScope } from "../auth/create-app-auth.js";
 import { createAppAuthStrategy, createInstallationAuthStrategy } from "./auth-strategies.js";
-import { createClientBuilder } from "./create-client-builder.js";
+import { createClientBuilder, type ClientBuilderOptions } from "./create-client-builder.js";
 import type { Octokit } from "./octokit.js";
 
 export interface ClientOptions {
@@ -25,6 +25,8 @@ export interface ClientFactoryOptions {
   userAgent?: string;
   /** Multiplier (ms) for retry-after waits and 5xx backoff; tests pass 1. */
   retryBaseMs?: number;
+  /** The client class (see ClientBuilderOptions). */
+  Octokit?: ClientBuilderOptions["Octokit"];
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS?: number;
 }

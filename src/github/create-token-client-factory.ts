@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { HookwrightError } from "../errors.js";
 import type { ClientFactory, ClientOptions } from "./create-client-factory.js";
 import { APP_ROUTE } from "./auth-strategies.js";
-import { createClientBuilder } from "./create-client-builder.js";
+import { createClientBuilder, type ClientBuilderOptions } from "./create-client-builder.js";
 import type { Octokit } from "./octokit.js";
 
 export interface TokenClientFactoryOptions {
@@ -14,6 +14,8 @@ export interface TokenClientFactoryOptions {
   userAgent?: string;
   /** Multiplier (ms) for retry-after waits and 5xx backoff; tests pass 1. */
   retryBaseMs?: number;
+  /** The client class (see ClientBuilderOptions). */
+  Octokit?: ClientBuilderOptions["Octokit"];
 }
 
 function credentialsRequired(what: string): HookwrightError {
