@@ -54,12 +54,24 @@ export class Context<E extends EventName = EventName> {
   #octokit: () => Octokit;
   #config: (file: string, repo: RepoRef) => Promise<ConfigLayers>;
 
-  constructor({ event, octokit, log, config }: ContextOptions<E>) {
+  constructor(options: ContextOptions<E>);
+  /** Probot's form: `new Context(event, octokit, log)`, as apps' tests build one. */
+  constructor(event: EmitterWebhookEvent<E>, octokit: Octokit, log: Logger);
+  constructor(
+    first: ContextOptions<E> | EmitterWebhookEvent<E>,
+    client?: Octokit,
+    logger?: Logger,
+  ) {
+    const { event, octokit, log, config }: ContextOptions<E> =
+      client === undefined
+        ? (first as ContextOptions<E>)
+        : { event: first as EmitterWebhookEvent<E>, octokit: () => client, log: logger! };
     this.name = event.name as NameOf<E>;
     this.id = event.id;
     this.payload = event.payload as PayloadOf<E>;
     // A pino child costs an allocation and its bindings' serialisation; most handlers never log.
-    this.#makeLog = typeof log === "function" ? log : () => log;
+    // A callable logger (app.log) is a function too, but a logger: it has `info`.
+    this.#makeLog = typeof log === "function" && !("info" in log) ? log : () => log as Logger;
     this.#octokit = octokit;
     this.#config =
       config ?? ((file, repo) => readRepoConfig({ octokit: octokit(), ...repo, file }));

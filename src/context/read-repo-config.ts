@@ -9,6 +9,19 @@ export interface ReadRepoConfigOptions {
   repo: string;
   /** The file name inside `.github/`, e.g. "labeler.yml". */
   file: string;
+  /** A full path instead of `.github/<file>` (`octokit.config.get`'s `path`). */
+  path?: string;
+  /** The branch to read the repository's own file from; its default branch otherwise. */
+  ref?: string;
+}
+
+/** One file looked at, as @probot/octokit-plugin-config reports it (`config` null when absent). */
+export interface ConfigFile {
+  owner: string;
+  repo: string;
+  path: string;
+  url: string;
+  config: ConfigObject | null;
 }
 
 export interface ResolvedConfig {
@@ -19,6 +32,8 @@ export interface ResolvedConfig {
   layers: ConfigObject[];
   /** False when no file was found at all (Probot then answers null unless given defaults). */
   found: boolean;
+  /** Every file looked at, in the order read. */
+  files: ConfigFile[];
   /**
    * Every `owner/name:path` (repository lower-cased) looked at, found or not: a push that
    * changes any of them may change the result.
@@ -56,7 +71,7 @@ function invalid(message: string, cause?: unknown): HookwrightError {
 // at start, since many apps never read a configuration file.
 let yaml: Promise<typeof Yaml> | undefined;
 
-function contentsEndpoint(at: Location) {
+function contentsEndpoint(at: Location & { ref?: string }) {
   return {
     method: "GET",
     url: "/repos/{owner}/{repo}/contents/{path}",
@@ -71,7 +86,11 @@ function contentsEndpoint(at: Location) {
  * that replies `{ content }`) is decoded from base64.
  * https://docs.github.com/en/rest/repos/contents#get-repository-content
  */
-async function fetchText(octokit: Octokit, at: Location, url: string): Promise<unknown> {
+async function fetchText(
+  octokit: Octokit,
+  at: Location & { ref?: string },
+  url: string,
+): Promise<unknown> {
   let data: unknown;
   try {
     ({ data } = await octokit.request(contentsEndpoint(at)));
@@ -124,11 +143,6 @@ function extendsTarget(value: unknown, origin: Location, url: string): Location 
   return { owner: match[1] || origin.owner, repo: match[2]!, path: match[3] || origin.path };
 }
 
-interface Loaded extends Location {
-  url: string;
-  config: ConfigObject | null;
-}
-
 /**
  * Reads `.github/<file>` as Probot 14 does: from the repository's default branch, or from the
  * owner's `.github` repository when the repository has none, then every file named by
@@ -140,21 +154,22 @@ interface Loaded extends Location {
  */
 export async function readRepoConfig(options: ReadRepoConfigOptions): Promise<ResolvedConfig> {
   const { octokit, owner, repo, file } = options;
-  const path = `.github/${file}`.replace(/\/{2,}/g, "/");
+  const path = options.path ?? `.github/${file}`.replace(/\/{2,}/g, "/");
   const extension = (path.split(".").pop() ?? "").toLowerCase();
   if (!EXTENSIONS.includes(extension)) {
     throw invalid(`.${extension} extension is not support for configuration (path: "${path}")`);
   }
   const sources: string[] = [];
-  const load = async (at: Location): Promise<Loaded> => {
+  const load = async (at: Location, ref?: string): Promise<ConfigFile> => {
     sources.push(sourceKey(`${at.owner}/${at.repo}`, at.path));
-    const { url } = octokit.request.endpoint(contentsEndpoint(at));
-    const raw = await fetchText(octokit, at, url);
+    const endpoint = contentsEndpoint(ref ? { ...at, ref } : at);
+    const { url } = octokit.request.endpoint(endpoint);
+    const raw = await fetchText(octokit, ref ? { ...at, ref } : at, url);
     return { ...at, url, config: raw === null ? null : await parse(raw, at, url) };
   };
 
   const origin: Location = { owner, repo, path };
-  const files = [await load(origin)];
+  const files = [await load(origin, options.ref)];
   if (files[0]!.config === null && repo !== ".github") {
     files.push(await load({ owner, repo: ".github", path }));
   }
@@ -186,5 +201,5 @@ export async function readRepoConfig(options: ReadRepoConfigOptions): Promise<Re
     .map((loaded) => loaded.config)
     .filter((config): config is ConfigObject => config !== null)
     .reverse();
-  return { layers, found: layers.length > 0, sources };
+  return { layers, found: layers.length > 0, files, sources };
 }

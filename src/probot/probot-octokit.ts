@@ -1,5 +1,6 @@
 import type { Octokit as Core, OctokitOptions } from "@octokit/core";
 import { Octokit } from "../github/octokit.js";
+import { getConfig, type ConfigGetOptions, type ConfigGetResult } from "./octokit-config.js";
 
 // The client's constructor is declared without its statics; Probot's users call
 // `.defaults()` and `.plugin()` on it, which @octokit/core provides.
@@ -41,4 +42,14 @@ export class ProbotOctokit extends Base {
   constructor(options: ProbotOctokitOptions = {}) {
     super(withRetries(options));
   }
+
+  /**
+   * @probot/octokit-plugin-config's API, which Probot's Octokit carries.
+   * @example
+   * const { config } = await octokit.config.get({ owner, repo, path: ".github/app.yml" });
+   */
+  readonly config = {
+    get: <T extends object>(options: ConfigGetOptions<T>): Promise<ConfigGetResult<T>> =>
+      getConfig(this, options),
+  };
 }

@@ -85,6 +85,8 @@ export class Probot {
 
   readonly version = PROBOT_API_VERSION;
   readonly webhookPath: string;
+  /** Probot ≤ 10: the options the instance was made with. */
+  readonly options: ProbotOptions;
   readonly #app: App;
   readonly #router: EventRouter;
   readonly #routes: Express = express();
@@ -99,6 +101,7 @@ export class Probot {
       if (!options.privateKey) throw new Error("privateKey option is required");
     }
     this.#logger = options.log ?? createLogger({ level: options.logLevel ?? "warn" });
+    this.options = options;
     this.webhookPath = options.webhookPath ?? DEFAULT_WEBHOOK_PATH;
     this.#secret = options.secret ?? DEFAULT_SECRET;
     const apiUrl = (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
@@ -231,6 +234,22 @@ export class Probot {
   /** @deprecated Probot ≤ 10's Express app. */
   get server(): never {
     return refuse("probot.server", "use probot.getNodeMiddleware() or options.getRouter(path)");
+  }
+
+  /** @deprecated Probot ≤ 10. */
+  get httpServer(): never {
+    return refuse(
+      "probot.httpServer",
+      "use createNodeMiddleware(app, { probot }) in your own server",
+    );
+  }
+
+  /** @deprecated Probot ≤ 10. */
+  get throttleOptions(): never {
+    return refuse(
+      "probot.throttleOptions",
+      "Hookwright's request policy waits out rate limits per installation",
+    );
   }
 
   /** @deprecated Probot ≤ 10. */

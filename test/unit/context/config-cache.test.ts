@@ -22,6 +22,7 @@ function setup(options: { max?: number; ttlMs?: number } = {}) {
       const result = results.get(`${owner}/${repo}:${file}`) ?? {
         layers: [{ version: reads.length }],
         found: true,
+        files: [],
         sources: [`${`${owner}/${repo}`.toLowerCase()}:.github/${file}`],
       };
       if (result instanceof Error) throw result;
@@ -79,6 +80,7 @@ describe("createConfigCache", () => {
     results.set("octo/hello:bot.yml", {
       layers: [{ shared: true }],
       found: true,
+      files: [],
       sources: ["octo/hello:.github/bot.yml", "octo/.github:.github/bot.yml"],
     });
     await cache.read(request());

@@ -26,7 +26,7 @@ describe("readRepoConfig", () => {
     app.github.setFile("octo/hello", ".github/bot.yml", "from: main");
     app.github.setDefaultBranch("octo/hello", "trunk");
     app.github.setFile("octo/hello", ".github/bot.yml", "from: trunk\nlist: [1, 2]");
-    await expect(read()).resolves.toEqual({
+    await expect(read()).resolves.toMatchObject({
       layers: [{ from: "trunk", list: [1, 2] }],
       found: true,
       sources: ["octo/hello:.github/bot.yml"],
@@ -36,7 +36,7 @@ describe("readRepoConfig", () => {
 
   it("finds nothing without a file in the repository or the owner's .github repository", async () => {
     const read = await setup({}, ["octo/.github"]);
-    await expect(read()).resolves.toEqual({
+    await expect(read()).resolves.toMatchObject({
       layers: [],
       found: false,
       sources: ["octo/hello:.github/bot.yml", "octo/.github:.github/bot.yml"],
@@ -48,7 +48,7 @@ describe("readRepoConfig", () => {
     await expect(read()).resolves.toMatchObject({ layers: [{ shared: true }] });
     app.github.setFile("octo/hello", ".github/bot.yml", "own: true");
     app.github.reset();
-    await expect(read()).resolves.toEqual({
+    await expect(read()).resolves.toMatchObject({
       layers: [{ own: true }],
       found: true,
       sources: ["octo/hello:.github/bot.yml"],
