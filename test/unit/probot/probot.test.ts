@@ -161,6 +161,22 @@ describe("Probot", () => {
     expect(answer.body).toEqual({ ok: true });
   });
 
+  it("retries a 5xx unless its Octokit turned retries off", async () => {
+    for (const [Octokit, outcome] of [
+      [ProbotOctokit.defaults({ retry: { enabled: false } }), "fails"],
+      [ProbotOctokit, "succeeds"],
+    ] as const) {
+      const { probot, github } = setup({ Octokit });
+      probot.on("issues.opened", (context) =>
+        context.octokit.issues.createComment(context.issue({ body: "again" })),
+      );
+      github.failNext({ path: /comments/ }, { status: 502, body: { message: "bad gateway" } });
+      const received = probot.receive(issueOpened());
+      if (outcome === "fails") await expect(received).rejects.toThrow("bad gateway");
+      else await expect(received).resolves.toBeUndefined();
+    }
+  });
+
   it("with githubToken, every call carries that token", async () => {
     const { probot: asApp, github } = setup();
     const { token } = (await (await asApp.auth(3)).auth()) as { token: string };
