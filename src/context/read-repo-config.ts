@@ -86,6 +86,28 @@ function contentsEndpoint(at: Location & { ref?: string }) {
  * that replies `{ content }`) is decoded from base64.
  * https://docs.github.com/en/rest/repos/contents#get-repository-content
  */
+type LegacyRepos = Record<string, ((params: object) => Promise<{ data: unknown }>) | undefined>;
+
+/**
+ * A request for the file. A client that is a test's mock (Probot ≤ 10's tests replaced
+ * `app.auth` with an object of methods, and had no `request`) is asked through
+ * `repos.getContent`, or its Probot ≤ 9 name `repos.getContents`.
+ */
+function send(octokit: Octokit, at: Location & { ref?: string }): Promise<{ data: unknown }> {
+  if (typeof octokit.request === "function") return octokit.request(contentsEndpoint(at));
+  const repos = (octokit as unknown as { repos?: LegacyRepos }).repos ?? {};
+  const get = repos.getContent ?? repos.getContents;
+  if (!get) throw new TypeError("the client has neither request() nor repos.getContent()");
+  return get({ ...at });
+}
+
+function urlOf(octokit: Octokit, endpoint: ReturnType<typeof contentsEndpoint>): string {
+  if (typeof octokit.request?.endpoint === "function")
+    return octokit.request.endpoint(endpoint).url;
+  const path = encodeURIComponent(endpoint.path);
+  return `https://api.github.com/repos/${endpoint.owner}/${endpoint.repo}/contents/${path}`;
+}
+
 async function fetchText(
   octokit: Octokit,
   at: Location & { ref?: string },
@@ -93,7 +115,7 @@ async function fetchText(
 ): Promise<unknown> {
   let data: unknown;
   try {
-    ({ data } = await octokit.request(contentsEndpoint(at)));
+    ({ data } = await send(octokit, at));
   } catch (error) {
     if ((error as { status?: unknown }).status === 404) return null;
     throw error;
@@ -163,7 +185,7 @@ export async function readRepoConfig(options: ReadRepoConfigOptions): Promise<Re
   const load = async (at: Location, ref?: string): Promise<ConfigFile> => {
     sources.push(sourceKey(`${at.owner}/${at.repo}`, at.path));
     const endpoint = contentsEndpoint(ref ? { ...at, ref } : at);
-    const { url } = octokit.request.endpoint(endpoint);
+    const url = urlOf(octokit, endpoint);
     const raw = await fetchText(octokit, ref ? { ...at, ref } : at, url);
     return { ...at, url, config: raw === null ? null : await parse(raw, at, url) };
   };

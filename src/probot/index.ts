@@ -10,7 +10,8 @@ import { createProbot as createProbotFrom, type CreateProbotOptions } from "./cr
 import type { Probot } from "./probot.js";
 
 export { Probot, type ProbotOptions, type ProbotOptions as Options } from "./probot.js";
-export { ProbotOctokit } from "./probot-octokit.js";
+export { ProbotOctokit, ProbotOctokit as Octokit } from "./probot-octokit.js";
+export { Application, type ApplicationOptions } from "./application.js";
 export { run, Server } from "./unsupported.js";
 export { Context } from "../context/context.js";
 export type { PluginOptions as ApplicationFunctionOptions } from "../app/app.js";

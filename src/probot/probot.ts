@@ -8,15 +8,11 @@ import {
   withProbotOptions,
   type ReceivedEvent,
 } from "../app/probot-members.js";
-import { createAppAuth } from "../auth/create-app-auth.js";
-import { readPrivateKey } from "../config/read-private-key.js";
 import type { CallableLogger } from "../context/callable-log.js";
-import { createClientFactory } from "../github/create-client-factory.js";
-import { createTokenClientFactory } from "../github/create-token-client-factory.js";
 import type { Octokit } from "../github/octokit.js";
 import { createLogger } from "../logging/create-logger.js";
-import { createProbotFetch } from "./probot-fetch.js";
-import { ProbotOctokit } from "./probot-octokit.js";
+import { createProbotClients, NO_CREDENTIALS, type WithoutCredentials } from "./probot-clients.js";
+import type { ProbotOctokit } from "./probot-octokit.js";
 import { createWebhookHandler, type NodeMiddleware } from "./webhook-handler.js";
 
 /** Probot's constructor options (`Options` in Probot 11–14). */
@@ -93,10 +89,11 @@ export class Probot {
   readonly #options: PluginOptions;
   readonly #secret: string;
   readonly #logger: Logger;
+  readonly #replaced = new Map<number | undefined, Octokit>();
 
   constructor(options: ProbotOptions = {}) {
     // Probot's own messages, which apps' tests may assert.
-    if (!options.githubToken) {
+    if (!options.githubToken && !(options as WithoutCredentials)[NO_CREDENTIALS]) {
       if (!options.appId) throw new Error("appId option is required");
       if (!options.privateKey) throw new Error("privateKey option is required");
     }
@@ -104,33 +101,15 @@ export class Probot {
     this.options = options;
     this.webhookPath = options.webhookPath ?? DEFAULT_WEBHOOK_PATH;
     this.#secret = options.secret ?? DEFAULT_SECRET;
-    const apiUrl = (options.baseUrl ?? "https://api.github.com").replace(/\/+$/, "");
-    const fetch = createProbotFetch({ fetch: options.request?.fetch });
-    const Client = options.Octokit ?? ProbotOctokit;
-    let invalidate: ((installationId: number) => Promise<void>) | undefined;
-    const clients = options.githubToken
-      ? createTokenClientFactory({
-          token: options.githubToken,
-          apiUrl,
-          logger: this.#logger,
-          fetch,
-          Octokit: Client,
-        })
-      : (() => {
-          const auth = createAppAuth({
-            appId: String(options.appId),
-            privateKey: readPrivateKey(options.privateKey!, "privateKey").key,
-            apiUrl,
-            fetch,
-          });
-          invalidate = (id) => auth.invalidate(id);
-          return createClientFactory({
-            appAuth: auth,
-            logger: this.#logger,
-            fetch,
-            Octokit: Client,
-          });
-        })();
+    const made = createProbotClients(options, this.#logger);
+    const invalidate = made.invalidate;
+    // A test that replaced `probot.auth` (Probot ≤ 10's way to mock GitHub) expects its
+    // client in the handlers' context too: receive() puts it here first.
+    const clients: typeof made.clients = {
+      forInstallation: (id, client) =>
+        this.#replaced.get(id) ?? made.clients.forInstallation(id, client),
+      forApp: (client) => this.#replaced.get(undefined) ?? made.clients.forApp(client),
+    };
     this.#router = createEventRouter({ clients, logger: this.#logger, invalidate });
     this.#options = withProbotOptions({
       cwd: process.cwd(),
@@ -185,8 +164,12 @@ export class Probot {
   }
 
   /** Runs the handlers for an event, without a signature check; rejects when one failed. */
-  receive(event: ReceivedEvent): Promise<void> {
+  async receive(event: ReceivedEvent): Promise<void> {
     this.#logger.debug({ event: event.name ?? event.event, id: event.id }, "Webhook received");
+    if (Object.hasOwn(this, "auth")) {
+      const id = (event.payload as { installation?: { id?: number } }).installation?.id;
+      this.#replaced.set(id, await this.auth(id));
+    }
     return this.#app.receive(event);
   }
 
