@@ -34,6 +34,18 @@ describe("Context, Probot's members", () => {
     expect(context.event).toBe("issues");
   });
 
+  it("context.protocol, .host and .url are undefined, as Probot 9 left them outside HTTP", () => {
+    const context = new Context(event as never, octokit, captureLogs().logger) as unknown as Record<
+      string,
+      unknown
+    >;
+    expect([context.protocol, context.host, context.url]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("context.log can be called (info) and used as the logger", () => {
     const logs = captureLogs();
     const context = new Context({

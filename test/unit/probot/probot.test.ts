@@ -118,6 +118,24 @@ describe("Probot", () => {
     expect(setup().probot.webhookPath).toBe("/api/github/webhooks");
   });
 
+  it("accepts Probot's server and logging options without effect", async () => {
+    const { probot, github } = setup({
+      redisConfig: "redis://127.0.0.1:1",
+      port: 1,
+      host: "127.0.0.1",
+      logFormat: "json",
+      logLevelInString: true,
+      logMessageKey: "message",
+      sentryDsn: "https://key@sentry.invalid/1",
+      server: {},
+    });
+    probot.on("issues.opened", (context) =>
+      context.octokit.issues.createComment(context.issue({ body: "still works" })),
+    );
+    await probot.receive(issueOpened());
+    github.expectCall(COMMENTS, { body: "still works" });
+  });
+
   it("defaults() makes a subclass whose options default to the given ones", () => {
     const { keys } = setup();
     const WithDefaults = Probot.defaults({ appId: 9, privateKey: keys.privateKeyPem });
