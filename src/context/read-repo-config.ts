@@ -89,16 +89,18 @@ function contentsEndpoint(at: Location & { ref?: string }) {
 type LegacyRepos = Record<string, ((params: object) => Promise<{ data: unknown }>) | undefined>;
 
 /**
- * A request for the file. A client that is a test's mock (Probot ≤ 10's tests replaced
- * `app.auth` with an object of methods, and had no `request`) is asked through
- * `repos.getContent`, or its Probot ≤ 9 name `repos.getContents`.
+ * A request for the file. Probot ≤ 9 read it with `repos.getContents`, which today's clients
+ * no longer have: a client that has it is an old one or a test's mock (Probot ≤ 10's tests
+ * replaced `app.auth` and spied on that method), and is asked through it. A mock without
+ * `request` is asked through `repos.getContent`.
  */
 function send(octokit: Octokit, at: Location & { ref?: string }): Promise<{ data: unknown }> {
-  if (typeof octokit.request === "function") return octokit.request(contentsEndpoint(at));
   const repos = (octokit as unknown as { repos?: LegacyRepos }).repos ?? {};
-  const get = repos.getContent ?? repos.getContents;
-  if (!get) throw new TypeError("the client has neither request() nor repos.getContent()");
-  return get({ ...at });
+  if (typeof repos.getContents === "function") return repos.getContents({ ...at });
+  if (typeof octokit.request === "function") return octokit.request(contentsEndpoint(at));
+  if (!repos.getContent)
+    throw new TypeError("the client has neither request() nor repos.getContent()");
+  return repos.getContent({ ...at });
 }
 
 function urlOf(octokit: Octokit, endpoint: ReturnType<typeof contentsEndpoint>): string {

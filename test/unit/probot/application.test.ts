@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { readFixture } from "hookwright/testing";
-import { Application } from "hookwright/probot";
+import { Application, ProbotOctokit } from "hookwright/probot";
 import type { Context } from "../../../src/index.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { testKeys } from "../../helpers/keys.js";
@@ -38,6 +38,28 @@ describe("Application (Probot ≤ 10)", () => {
     expect(github.issues.createComment).toHaveBeenCalledWith(
       expect.objectContaining({ issue_number: 1, body: "from the mock" }),
     );
+  });
+
+  it("reads config through a real client's spied repos.getContents, as Probot 9's tests spied", async () => {
+    const app = new Application({ log: captureLogs().logger });
+    const github = new ProbotOctokit({
+      request: { fetch: (async () => new Response("unexpected", { status: 599 })) as typeof fetch },
+    });
+    const getContents = jest.fn(async (_params: object) => ({
+      data: { content: Buffer.from("greeting: spied\n").toString("base64") },
+    }));
+    Object.assign(github.repos, { getContents });
+    const createComment = jest
+      .spyOn(github.issues, "createComment")
+      .mockResolvedValue({ data: {} } as never);
+    app.auth = (async () => github) as never;
+    app.on("issues.opened", async (context) => {
+      const config = await context.config("bot.yml", { greeting: "default" });
+      await context.octokit.issues.createComment(context.issue({ body: config.greeting }));
+    });
+    await app.receive({ event: "issues", payload });
+    expect(getContents).toHaveBeenCalledTimes(1);
+    expect(createComment).toHaveBeenCalledWith(expect.objectContaining({ body: "spied" }));
   });
 
   it("without credentials nor a replaced auth, a client is refused naming the options", async () => {
