@@ -89,25 +89,27 @@ function noRouter(): never {
  */
 export function addProbotMembers({ app, options, dispatch }: ProbotMemberParts): void {
   const receive = (event: ReceivedEvent) => dispatch(toDelivery(event));
-  const load = async (fns: unknown, given?: PluginOptions): Promise<void> => {
+  // `this` rather than `app`: a wrapper around the app (the delivery console's) is what the
+  // plugin holds, and what the functions it loads and the handlers it adds must go through.
+  async function load(this: App | undefined, fns: unknown, given?: PluginOptions): Promise<void> {
     for (const fn of Array.isArray(fns) ? fns : [fns]) {
       if (typeof fn !== "function") {
         throw unsupported("app.load(path)", "pass the app function itself, or list it in PLUGINS");
       }
       await (fn as (app: App, options: PluginOptions | undefined) => unknown)(
-        app,
+        this ?? app,
         given ?? options,
       );
     }
-  };
+  }
   const route = (path?: string) => (options ? options.getRouter(path) : noRouter());
   const refuse = (member: string, instead: string) => () => {
     throw unsupported(member, instead);
   };
-  const webhooks: ProbotWebhooks = {
-    on: app.on,
-    onAny: app.onAny,
-    onError: app.onError,
+  const webhooksOf = (self: App): ProbotWebhooks => ({
+    on: (name, handler) => self.on(name, handler),
+    onAny: (handler) => self.onAny(handler),
+    onError: (handler) => self.onError(handler),
     receive,
     verifyAndReceive: refuse("app.webhooks.verifyAndReceive", "POST to the webhook path"),
     removeListener: refuse("app.webhooks.removeListener", "check a condition in the handler"),
@@ -117,12 +119,11 @@ export function addProbotMembers({ app, options, dispatch }: ProbotMemberParts):
       "app.webhooks.middleware",
       "use createNodeMiddleware from hookwright/probot",
     ),
-  };
+  });
   Object.assign(app, {
     receive,
     load,
     route,
-    webhooks,
     version: PROBOT_API_VERSION,
     ready: async () => app,
     getNodeMiddleware: refuse(
@@ -131,6 +132,12 @@ export function addProbotMembers({ app, options, dispatch }: ProbotMemberParts):
     ),
   });
   Object.defineProperties(app, {
+    webhooks: {
+      get(this: App | undefined) {
+        return webhooksOf(this ?? app);
+      },
+      enumerable: false,
+    },
     router: { get: route, enumerable: false },
     cache: { get: refuse("app.cache (Probot 9)", "keep state in the plugin"), enumerable: false },
     events: { get: refuse("app.events (Probot 9)", "use app.on"), enumerable: false },

@@ -57,6 +57,29 @@ describe("a plugin's app, Probot's members", () => {
     });
   });
 
+  it("load() and webhooks go through a wrapper around the app (the delivery console's)", async () => {
+    const marked: string[] = [];
+    let loadedWith: unknown;
+    let wrapped!: App;
+    app = await createTestApp((given: App) => {
+      wrapped = new Proxy(given, {
+        get(target, property, receiver) {
+          if (property === "on") {
+            return (name: never, handler: never) => {
+              marked.push(String(name));
+              return target.on(name, handler);
+            };
+          }
+          return Reflect.get(target, property, receiver) as unknown;
+        },
+      });
+    });
+    wrapped.webhooks.on("issues.opened", () => {});
+    await wrapped.load((inner: App) => void (loadedWith = inner));
+    expect(marked).toEqual(["issues.opened"]);
+    expect(loadedWith).toBe(wrapped);
+  });
+
   it("route(), router and options.addHandler serve the plugin's HTTP routes", async () => {
     app = await createTestApp((given: App, options: PluginOptions) => {
       given.route("/legacy").get("/status", (_req, res) => void res.json({ route: true }));
