@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type * as Yaml from "yaml";
 import { HookwrightError } from "../errors.js";
 import type { Octokit } from "../github/octokit.js";
@@ -178,7 +179,7 @@ function extendsTarget(value: unknown, origin: Location, url: string): Location 
  */
 export async function readRepoConfig(options: ReadRepoConfigOptions): Promise<ResolvedConfig> {
   const { octokit, owner, repo, file } = options;
-  const path = options.path ?? `.github/${file}`.replace(/\/{2,}/g, "/");
+  const path = options.path ?? posix.join(".github", file);
   const extension = (path.split(".").pop() ?? "").toLowerCase();
   if (!EXTENSIONS.includes(extension)) {
     throw invalid(`.${extension} extension is not support for configuration (path: "${path}")`);
