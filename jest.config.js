@@ -15,6 +15,9 @@ export default {
     "^(\\.{1,2}/.*)\\.js$": "$1",
     "^hookwright$": "<rootDir>/src/index.ts",
     "^hookwright/testing$": "<rootDir>/src/testing/index.ts",
+    "^hookwright/probot$": "<rootDir>/src/probot/index.ts",
+    // test/probot/ holds a Probot app's own test, unchanged: "probot" is the drop-in there.
+    "^probot$": "<rootDir>/src/probot/index.ts",
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   modulePathIgnorePatterns: ["<rootDir>/dist/"],

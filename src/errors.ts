@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   CONFIG_FILE_INVALID:
     "a repository's .github/ configuration file is not valid YAML, not a mapping, or its _extends cannot be followed",
   USAGE: "a command was called with wrong arguments",
+  PROBOT_API_UNSUPPORTED:
+    "a Probot member Hookwright does not provide was used; the message names what to use instead",
   UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN",
   INVALID_REQUEST: "a console request lacks a field or has a malformed one",
   SETUP_STATE_INVALID: "the /setup link is unknown, already used or expired",

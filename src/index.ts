@@ -9,3 +9,15 @@ export type { Delivery } from "./webhooks/parse-delivery.js";
 export { ERROR_CODES, HookwrightError, isHookwrightError, type ErrorCode } from "./errors.js";
 export type { Clock } from "./clock.js";
 export type { Logger } from "pino";
+// Probot's exports too, so `"probot": "npm:hookwright@…"` in an app's package.json is the
+// whole switch: its `import { Probot } from "probot"` then loads this file.
+export {
+  Probot,
+  ProbotOctokit,
+  createProbot,
+  createNodeMiddleware,
+  run,
+  Server,
+  type ApplicationFunction,
+  type ProbotOptions,
+} from "./probot/index.js";

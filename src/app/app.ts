@@ -1,9 +1,10 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Router } from "express";
-import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
+import type { CallableLogger } from "../context/callable-log.js";
 import type { Context } from "../context/context.js";
 import type { Octokit } from "../github/octokit.js";
+import type { NodeHandler, ProbotWebhooks, ReceivedEvent } from "./probot-members.js";
 
 export type EventName = EmitterWebhookEventName;
 
@@ -46,8 +47,8 @@ export interface App {
    * app.onError(async (error) => app.log.warn({ delivery: error.event.id }, "delivery failed"));
    */
   onError(handler: (error: DeliveryError) => unknown): void;
-  /** The plugin's logger. @example app.log.info("loaded") */
-  readonly log: Logger;
+  /** The plugin's logger; calling it logs at info (Probot ≤ 12). @example app.log.info("loaded") */
+  readonly log: CallableLogger;
   /**
    * A client for an installation (optionally narrowed to some repositories or permissions),
    * or, with no id, authenticated as the app itself.
@@ -57,6 +58,32 @@ export interface App {
    * const octokit = await app.auth(data[0].id, { permissions: { issues: "read" } });
    */
   auth(installationId?: number, scope?: TokenScope): Promise<Octokit>;
+  /**
+   * Runs the handlers for an event as a delivery would, without a signature check (as in
+   * Probot): for events an app makes up, and for tests. Rejects when a handler failed.
+   * @example
+   * await app.receive({ id: "1", name: "schedule", payload: { action: "repository", installation, repository } });
+   */
+  receive(event: ReceivedEvent): Promise<void>;
+  /**
+   * Calls more app functions (Probot's signature) with this app.
+   * @example
+   * await app.load([labels, greetings]);
+   */
+  load(fns: unknown, options?: PluginOptions): Promise<void>;
+  /**
+   * Probot ≤ 11: an Express router mounted at `path`; `options.getRouter` is the same.
+   * @deprecated use `options.getRouter(path)`
+   * @example
+   * app.route("/my-app").get("/status", (_req, res) => res.json({ ok: true }));
+   */
+  route(path?: string): Router;
+  /** Probot's Webhooks object: `on`, `onAny`, `onError`, `receive`. @example app.webhooks.on("push", handler) */
+  readonly webhooks: ProbotWebhooks;
+  /** The Probot version whose API this follows. @example app.log.info(app.version) */
+  readonly version: string;
+  /** Probot 12+: resolves with the app. @example await app.ready() */
+  ready(): Promise<App>;
 }
 
 export interface PluginOptions {
@@ -68,6 +95,13 @@ export interface PluginOptions {
    * options.getRouter("/my-plugin").get("/status", (_req, res) => res.json({ ok: true }));
    */
   getRouter(path?: string): Router;
+  /**
+   * Probot 13+: a Node request handler asked first about every request; it answers true
+   * when it handled one.
+   * @example
+   * options.addHandler((req, res) => req.url === "/hello" && (res.end("hi"), true));
+   */
+  addHandler(handler: NodeHandler): void;
 }
 
 /** A plugin: the default export of `plugins/<name>/index.ts` (Probot's signature). */

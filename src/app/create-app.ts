@@ -27,6 +27,7 @@ import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/d
 import type { Delivery } from "../webhooks/parse-delivery.js";
 import type { Plugin } from "./app.js";
 import { createEventRouter } from "./create-event-router.js";
+import { withProbotOptions } from "./probot-members.js";
 import { createDeliveryRunner, type DeliveryRunner } from "./run-delivery.js";
 
 /** What the app is: GitHub's ids and secrets for it. */
@@ -217,10 +218,11 @@ export function createApp(options: CreateAppOptions): Hookwright {
     getRouter: http.getRouter,
     readiness,
     async load(plugin, name = plugin.name || "anonymous") {
-      await plugin(router.appFor(name), {
+      const pluginOptions = withProbotOptions({
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });
+      await plugin(router.appFor(name, pluginOptions), pluginOptions);
     },
     dispatch: (delivery) => router.dispatch(delivery),
     async listen(port, host) {

@@ -1,7 +1,9 @@
 import { createEventHandler } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
-import type { App, DeliveryError } from "./app.js";
+import type { App, DeliveryError, PluginOptions } from "./app.js";
+import { addProbotMembers } from "./probot-members.js";
+import { callableLog } from "../context/callable-log.js";
 import { createConfigCache, type ConfigCache } from "../context/config-cache.js";
 import { Context } from "../context/context.js";
 import type { ClientFactory } from "../github/create-client-factory.js";
@@ -12,7 +14,8 @@ import type { Delivery } from "../webhooks/parse-delivery.js";
 
 /** Runs every plugin's handlers for a delivery, and gives each plugin its `App`. */
 export interface EventRouter {
-  appFor(plugin: string): App;
+  /** `options` are the plugin's own (for `app.route` and `app.load`); none outside a server. */
+  appFor(plugin: string, options?: PluginOptions): App;
   dispatch(delivery: Delivery): Promise<void>;
 }
 
@@ -119,9 +122,9 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
     };
   }
 
-  return {
-    appFor(plugin) {
-      const log = options.logger.child({ plugin });
+  const router: EventRouter = {
+    appFor(plugin, pluginOptions) {
+      const log = callableLog(options.logger.child({ plugin }));
       const app = {
         log,
         on: (name: string | string[], handler: AnyHandler) =>
@@ -141,6 +144,11 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
             ? options.clients.forApp({ log })
             : options.clients.forInstallation(installationId, { scope, log }),
       };
+      addProbotMembers({
+        app: app as unknown as App,
+        options: pluginOptions,
+        dispatch: (delivery) => router.dispatch(delivery),
+      });
       return app as unknown as App;
     },
     async dispatch(delivery) {
@@ -170,4 +178,5 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       await handlers.receive(webhookEvent);
     },
   };
+  return router;
 }

@@ -1,7 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { systemClock, type Clock } from "../clock.js";
 import type { Octokit } from "../github/octokit.js";
-import type { ConfigObject } from "./merge-config.js";
 import { readRepoConfig, sourceKey, type ResolvedConfig } from "./read-repo-config.js";
 
 export interface ConfigRequest {
@@ -15,8 +14,8 @@ export interface ConfigRequest {
 
 /** `context.config()`'s files, read once per installation, repository and file. */
 export interface ConfigCache {
-  /** The resolved file (null when absent), from the cache or read now; concurrent reads share one. */
-  read(request: ConfigRequest): Promise<ConfigObject | null>;
+  /** The file's layers, from the cache or read now; concurrent reads share one. */
+  read(request: ConfigRequest): Promise<ConfigLayers>;
   /**
    * Drops every entry that looked at one of `paths` in `repo` (found or not), or at any path
    * of `repo` when `paths` is "all". Returns how many were dropped.
@@ -37,6 +36,9 @@ export interface ConfigCacheOptions {
   /** The reader; tests may count reads through it. */
   readConfig?: typeof readRepoConfig;
 }
+
+/** What `context.config()` merges over its defaults: see ResolvedConfig. */
+export type ConfigLayers = Pick<ResolvedConfig, "layers" | "found">;
 
 interface Entry {
   promise: Promise<ResolvedConfig>;
@@ -73,7 +75,8 @@ export function createConfigCache(options: ConfigCacheOptions = {}): ConfigCache
           },
         );
       }
-      return (await entry.promise).value;
+      const { layers, found } = await entry.promise;
+      return { layers, found };
     },
     invalidate(repo, paths) {
       const prefix = `${repo.toLowerCase()}:`;

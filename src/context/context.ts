@@ -1,8 +1,11 @@
 import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { Octokit } from "../github/octokit.js";
-import { mergeConfig, type ConfigObject } from "./merge-config.js";
+import { callableLog, type CallableLogger } from "./callable-log.js";
+import type { ConfigLayers } from "./config-cache.js";
+import { mergeConfigs, type ConfigObject, type MergeOptions } from "./merge-config.js";
 import { readRepoConfig } from "./read-repo-config.js";
+import { warnOnce } from "./warn-once.js";
 
 type EventName = EmitterWebhookEventName;
 // Inferred rather than indexed: `EmitterWebhookEvent<E>["payload"]` is a union too large
@@ -26,7 +29,7 @@ export interface ContextOptions<E extends EventName> {
    * Reads `.github/<file>` for the event's repository (null when absent); the event router
    * passes a cached reader. Without it every call reads from GitHub.
    */
-  config?: (file: string, repo: RepoRef) => Promise<ConfigObject | null>;
+  config?: (file: string, repo: RepoRef) => Promise<ConfigLayers>;
 }
 
 /**
@@ -46,30 +49,63 @@ export class Context<E extends EventName = EventName> {
   /** The delivery id (X-GitHub-Delivery), the same on redeliveries. */
   readonly id: string;
   readonly payload: PayloadOf<E>;
-  #log: Logger | undefined;
+  #log: CallableLogger | undefined;
   #makeLog: () => Logger;
   #octokit: () => Octokit;
-  #config: (file: string, repo: RepoRef) => Promise<ConfigObject | null>;
+  #config: (file: string, repo: RepoRef) => Promise<ConfigLayers>;
 
-  constructor({ event, octokit, log, config }: ContextOptions<E>) {
+  constructor(options: ContextOptions<E>);
+  /** Probot's form: `new Context(event, octokit, log)`, as apps' tests build one. */
+  constructor(event: EmitterWebhookEvent<E>, octokit: Octokit, log: Logger);
+  constructor(
+    first: ContextOptions<E> | EmitterWebhookEvent<E>,
+    client?: Octokit,
+    logger?: Logger,
+  ) {
+    const { event, octokit, log, config }: ContextOptions<E> =
+      client === undefined
+        ? (first as ContextOptions<E>)
+        : { event: first as EmitterWebhookEvent<E>, octokit: () => client, log: logger! };
     this.name = event.name as NameOf<E>;
     this.id = event.id;
     this.payload = event.payload as PayloadOf<E>;
     // A pino child costs an allocation and its bindings' serialisation; most handlers never log.
-    this.#makeLog = typeof log === "function" ? log : () => log;
+    // A callable logger (app.log) is a function too, but a logger: it has `info`.
+    this.#makeLog = typeof log === "function" && !("info" in log) ? log : () => log as Logger;
     this.#octokit = octokit;
     this.#config =
-      config ??
-      (async (file, repo) => (await readRepoConfig({ octokit: octokit(), ...repo, file })).value);
+      config ?? ((file, repo) => readRepoConfig({ octokit: octokit(), ...repo, file }));
   }
 
   /**
-   * Logger bound to delivery, event, installation, repository and plugin.
+   * Logger bound to delivery, event, installation, repository and plugin; calling it logs at
+   * info, as in Probot ≤ 12.
    * @example
    * context.log.info({ labels: 2 }, "labelled");
    */
-  get log(): Logger {
-    return (this.#log ??= this.#makeLog());
+  get log(): CallableLogger {
+    return (this.#log ??= callableLog(this.#makeLog()));
+  }
+
+  /**
+   * Probot's name for `context.octokit` up to Probot 11; warns once per process.
+   * @deprecated use `context.octokit`
+   * @example
+   * await context.github.issues.createComment(context.issue({ body: "Hi" }));
+   */
+  get github(): Octokit {
+    warnOnce(this.#makeLog, "context.github", "context.github is deprecated, use context.octokit");
+    return this.#octokit();
+  }
+
+  /**
+   * Probot ≤ 10's name for `context.name`.
+   * @deprecated use `context.name`
+   * @example
+   * if (context.event === "issues") context.log.info("an issue event");
+   */
+  get event(): NameOf<E> {
+    return this.name;
   }
 
   /**
@@ -123,21 +159,35 @@ export class Context<E extends EventName = EventName> {
   }
 
   /**
-   * The repository's `.github/<file>` as an object, from its default branch; when the
-   * repository has none, the owner's `.github` repository's `.github/<file>`. `_extends:
-   * [owner/]repo[:path]` layers the file over another one. The result is merged over
-   * `defaults` (mappings key by key, lists replaced). Without a file: `defaults`, or null.
-   * Files are cached per installation, repository and file until a push to the default
-   * branch changes them. A file that is not YAML fails with `CONFIG_FILE_INVALID`.
+   * The repository's `.github/<file>` as an object, read as Probot 14 reads it: from the
+   * default branch; when the repository has none, from the owner's `.github` repository;
+   * `_extends: [owner/]repo[:path]` layers the file over another one. Every file is merged
+   * over `defaults` with deepmerge (mappings key by key, lists concatenated) and
+   * `mergeOptions` (deepmerge's, e.g. `arrayMerge`). Without any file and without defaults:
+   * null. Files are cached per installation, repository and file until a push to the
+   * default branch changes them. A file that cannot be parsed fails with
+   * `CONFIG_FILE_INVALID` and Probot's message.
    * @example
-   * const config = await context.config("labeler.yml", { labels: {} });
+   * const config = await context.config("labeler.yml", { labels: [] });
+   * const replaced = await context.config("labeler.yml", { labels: [] }, {
+   *   arrayMerge: (_defaults, fromFile) => fromFile,
+   * });
    */
-  async config<T extends object>(file: string, defaults: T): Promise<T>;
+  async config<T extends object>(
+    file: string,
+    defaults: T,
+    mergeOptions?: MergeOptions,
+  ): Promise<T>;
   async config<T extends object = ConfigObject>(file: string): Promise<T | null>;
-  async config(file: string, defaults?: object): Promise<object | null> {
-    const value = await this.#config(file, this.repo());
-    if (value === null) return defaults === undefined ? null : mergeConfig({}, { ...defaults });
-    return mergeConfig((defaults ?? {}) as ConfigObject, value);
+  async config(
+    file: string,
+    defaults?: object | null,
+    mergeOptions?: MergeOptions,
+  ): Promise<object | null> {
+    const { layers, found } = await this.#config(file, this.repo());
+    // Probot tests the defaults for truth: `{}` counts as given, `null` does not.
+    if (!defaults && !found) return null;
+    return mergeConfigs(defaults, layers, mergeOptions);
   }
 
   #number(): number {

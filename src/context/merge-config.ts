@@ -1,35 +1,29 @@
+import deepmerge from "deepmerge";
+
 export type ConfigObject = Record<string, unknown>;
 
-// Keys that would reach Object.prototype if assigned: a repository's YAML must not set them.
-const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** deepmerge's options (`arrayMerge`, `isMergeableObject`, `customMerge`, `clone`), as Probot takes them. */
+export type MergeOptions = deepmerge.Options;
 
-function isPlainObject(value: unknown): value is ConfigObject {
+export function isPlainObject(value: unknown): value is ConfigObject {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value) as unknown;
   return prototype === Object.prototype || prototype === null;
 }
 
 /**
- * A new object: `base` with `override` laid over it. Mappings merge key by key, recursively;
- * lists and scalars replace (concatenating lists would leave no way to remove a default entry).
+ * `defaults` with each layer laid over it in turn, as Probot 14 merges them: deepmerge with
+ * the caller's options, so by default mappings merge key by key and lists are concatenated.
+ * The layers are cached and shared between deliveries; they are copied first, because a
+ * custom `arrayMerge` (or `clone: false`) may hand back the layer's own arrays.
+ *
+ * @example
+ * mergeConfigs({ labels: ["bug"] }, [{ labels: ["docs"] }]); // { labels: ["bug", "docs"] }
  */
-export function mergeConfig(base: ConfigObject, override: ConfigObject): ConfigObject {
-  const merged: ConfigObject = {};
-  for (const source of [base, override]) {
-    for (const [key, value] of Object.entries(source)) {
-      if (UNSAFE_KEYS.has(key)) continue;
-      const current = merged[key];
-      merged[key] =
-        isPlainObject(current) && isPlainObject(value)
-          ? mergeConfig(current, value)
-          : isPlainObject(value)
-            ? mergeConfig({}, value)
-            : Array.isArray(value)
-              ? structuredClone(value)
-              : value;
-    }
-  }
-  return merged;
+export function mergeConfigs(
+  defaults: object | undefined | null,
+  layers: readonly ConfigObject[],
+  options?: MergeOptions,
+): ConfigObject {
+  return deepmerge.all([defaults ?? {}, ...structuredClone(layers)], options) as ConfigObject;
 }
-
-export { isPlainObject };

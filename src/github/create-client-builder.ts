@@ -1,3 +1,4 @@
+import type { OctokitOptions } from "@octokit/core";
 import type { OctokitResponse } from "@octokit/types";
 import type { Logger } from "pino";
 import type { RequestLimits } from "../request-limits.js";
@@ -15,6 +16,8 @@ export interface ClientBuilderOptions {
   maxRetryAfterS?: number;
   /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
   requestLimits?: Partial<RequestLimits>;
+  /** The client class; `hookwright/probot` passes the app's `ProbotOctokit.plugin(...)` class. */
+  Octokit?: new (options: OctokitOptions) => Octokit;
 }
 
 export interface BuildOptions {
@@ -41,7 +44,8 @@ export function createClientBuilder(
     let made: Logger | undefined;
     // The delivery's logger is a pino child; a client that never logs should not make it.
     const log = () => (made ??= typeof given === "function" ? given() : (given ?? options.logger));
-    const octokit = new Octokit({
+    const Client = options.Octokit ?? Octokit;
+    const octokit = new Client({
       baseUrl: options.apiUrl,
       userAgent: options.userAgent ?? "hookwright",
       ...(authStrategy ? { authStrategy } : {}),

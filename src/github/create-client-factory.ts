@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { RequestLimits } from "../request-limits.js";
 import type { AppAuth, TokenScope } from "../auth/create-app-auth.js";
 import { createAppAuthStrategy, createInstallationAuthStrategy } from "./auth-strategies.js";
-import { createClientBuilder } from "./create-client-builder.js";
+import { createClientBuilder, type ClientBuilderOptions } from "./create-client-builder.js";
 import type { Octokit } from "./octokit.js";
 
 export interface ClientOptions {
@@ -28,6 +28,8 @@ export interface ClientFactoryOptions {
   retryBaseMs?: number;
   /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
   requestLimits?: Partial<RequestLimits>;
+  /** The client class (see ClientBuilderOptions). */
+  Octokit?: ClientBuilderOptions["Octokit"];
   /** Longest rate-limit wait worth retrying after, in seconds. */
   maxRetryAfterS?: number;
 }

@@ -3,7 +3,7 @@ import type { RequestLimits } from "../request-limits.js";
 import { HookwrightError } from "../errors.js";
 import type { ClientFactory, ClientOptions } from "./create-client-factory.js";
 import { APP_ROUTE } from "./auth-strategies.js";
-import { createClientBuilder } from "./create-client-builder.js";
+import { createClientBuilder, type ClientBuilderOptions } from "./create-client-builder.js";
 import type { Octokit } from "./octokit.js";
 
 export interface TokenClientFactoryOptions {
@@ -17,6 +17,8 @@ export interface TokenClientFactoryOptions {
   retryBaseMs?: number;
   /** Each request's timeout and retry budget; DEFAULT_REQUEST_LIMITS where not given. */
   requestLimits?: Partial<RequestLimits>;
+  /** The client class (see ClientBuilderOptions). */
+  Octokit?: ClientBuilderOptions["Octokit"];
 }
 
 function credentialsRequired(what: string): HookwrightError {

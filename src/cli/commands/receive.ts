@@ -12,6 +12,7 @@ import { createLogger } from "../../logging/create-logger.js";
 import { findPlugins } from "../../plugin-loader/find-plugins.js";
 import { importPlugin } from "../../plugin-loader/import-plugin.js";
 import { registerTypeScriptFor } from "../../plugin-loader/register-typescript.js";
+import { withProbotOptions } from "../../app/probot-members.js";
 import { createEventRouter } from "../../app/create-event-router.js";
 import type { CliIo } from "../io.js";
 import {
@@ -131,7 +132,8 @@ export async function receiveCommand(
   for (const ref of refs) {
     const plugin = await importPlugin(ref, (specifier) => import(specifier));
     // Nothing serves HTTP here: a plugin's routes are built but never mounted.
-    await plugin(router.appFor(ref.name), { cwd: io.cwd, getRouter: () => Router() });
+    const options = withProbotOptions({ cwd: io.cwd, getRouter: () => Router() });
+    await plugin(router.appFor(ref.name, options), options);
   }
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named");
   const log = logger.child({ delivery: delivery.id, event: delivery.name });

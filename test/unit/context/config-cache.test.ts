@@ -20,7 +20,9 @@ function setup(options: { max?: number; ttlMs?: number } = {}) {
       reads.push(`${owner}/${repo}:${file}`);
       await gate;
       const result = results.get(`${owner}/${repo}:${file}`) ?? {
-        value: { version: reads.length },
+        layers: [{ version: reads.length }],
+        found: true,
+        files: [],
         sources: [`${`${owner}/${repo}`.toLowerCase()}:.github/${file}`],
       };
       if (result instanceof Error) throw result;
@@ -48,11 +50,13 @@ function setup(options: { max?: number; ttlMs?: number } = {}) {
   };
 }
 
+const layered = (version: number) => ({ layers: [{ version }], found: true });
+
 describe("createConfigCache", () => {
   it("reads a file once per installation, repository and file", async () => {
     const { cache, reads, request } = setup();
-    await expect(cache.read(request())).resolves.toEqual({ version: 1 });
-    await expect(cache.read(request())).resolves.toEqual({ version: 1 });
+    await expect(cache.read(request())).resolves.toEqual(layered(1));
+    await expect(cache.read(request())).resolves.toEqual(layered(1));
     await cache.read(request("HELLO"));
     expect(reads).toHaveLength(1);
     await cache.read(request("hello", "other.yml"));
@@ -67,14 +71,16 @@ describe("createConfigCache", () => {
     const open = hold();
     const both = Promise.all([cache.read(request()), cache.read(request())]);
     open();
-    await expect(both).resolves.toEqual([{ version: 1 }, { version: 1 }]);
+    await expect(both).resolves.toEqual([layered(1), layered(1)]);
     expect(reads).toHaveLength(1);
   });
 
   it("drops the entries that looked at a pushed path, found or not, and only those", async () => {
     const { cache, reads, results, request } = setup();
     results.set("octo/hello:bot.yml", {
-      value: { shared: true },
+      layers: [{ shared: true }],
+      found: true,
+      files: [],
       sources: ["octo/hello:.github/bot.yml", "octo/.github:.github/bot.yml"],
     });
     await cache.read(request());
@@ -111,7 +117,7 @@ describe("createConfigCache", () => {
     results.set("octo/hello:bot.yml", new Error("GitHub is down"));
     await expect(cache.read(request())).rejects.toThrow("GitHub is down");
     results.delete("octo/hello:bot.yml");
-    await expect(cache.read(request())).resolves.toEqual({ version: 2 });
+    await expect(cache.read(request())).resolves.toEqual(layered(2));
     expect(reads).toHaveLength(2);
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
 import { createTestApp, readFixture, type TestApp } from "hookwright/testing";
 import type { App } from "../../../src/index.js";
+import type { MergeOptions } from "../../../src/context/merge-config.js";
 
 // context.config() as plugins see it: through the event router, its cache and push handling.
 const REPO = "Codertocat/Hello-World";
@@ -11,14 +12,14 @@ describe("context.config()", () => {
   let seen: unknown[];
   afterEach(() => app.close());
 
-  async function start(defaults?: object) {
+  async function start(defaults?: object, mergeOptions?: MergeOptions) {
     seen = [];
     const plugin = (bot: App) =>
       bot.on("issues.opened", async (context) => {
         const config =
           defaults === undefined
             ? await context.config("bot.yml")
-            : await context.config("bot.yml", defaults);
+            : await context.config("bot.yml", defaults, mergeOptions);
         seen.push(structuredClone(config));
         if (config) (config as { mutated?: boolean }).mutated = true;
       });
@@ -52,6 +53,28 @@ describe("context.config()", () => {
     await start();
     await issue();
     expect(seen).toEqual([null]);
+  });
+
+  it("concatenates lists as Probot 14 does, and takes deepmerge's options as the third argument", async () => {
+    await start({ labels: ["a", "b"], nested: { list: [1] } });
+    app.github.setFile(REPO, ".github/bot.yml", "labels: [c]\nnested: { list: [2] }\n");
+    await issue();
+    expect(seen).toEqual([{ labels: ["a", "b", "c"], nested: { list: [1, 2] } }]);
+    await app.close();
+    await start(
+      { labels: ["a", "b"] },
+      { arrayMerge: (_defaults, fromFile: unknown[]) => fromFile },
+    );
+    app.github.setFile(REPO, ".github/bot.yml", "labels: [c]\n");
+    await issue();
+    await issue();
+    expect(seen).toEqual([{ labels: ["c"] }, { labels: ["c"] }]);
+  });
+
+  it("gives null for no file and no defaults, and the defaults' copy for `{}` or no file", async () => {
+    await start({});
+    await issue();
+    expect(seen).toEqual([{}]);
   });
 
   it("reads the file once for many events, and a handler's changes never reach the cache", async () => {
@@ -112,7 +135,7 @@ describe("context.config()", () => {
     await start();
     app.github.setFile(REPO, ".github/bot.yml", "a: [1\n");
     await expect(issue()).rejects.toThrow(
-      /Codertocat\/Hello-World:\.github\/bot\.yml is not valid YAML/,
+      "[@probot/octokit-plugin-config] Configuration could not be parsed from https://api.github.com/repos/Codertocat/Hello-World/contents/.github%2Fbot.yml (invalid YAML)",
     );
     const failure = app.logs().find((record) => record.msg === "handler failed");
     expect(failure?.err).toMatchObject({ code: "CONFIG_FILE_INVALID" });

@@ -18,33 +18,39 @@ describe("readRepoConfig", () => {
 
   const failure = (read: Promise<unknown>) => rejectionOf(read, "CONFIG_FILE_INVALID");
 
+  const url = (repo: string, path = ".github/bot.yml") =>
+    `https://api.github.com/repos/${repo}/contents/${encodeURIComponent(path)}`;
+
   it("reads .github/<file> from the repository's default branch", async () => {
     const read = await setup({});
     app.github.setFile("octo/hello", ".github/bot.yml", "from: main");
     app.github.setDefaultBranch("octo/hello", "trunk");
     app.github.setFile("octo/hello", ".github/bot.yml", "from: trunk\nlist: [1, 2]");
-    await expect(read()).resolves.toEqual({
-      value: { from: "trunk", list: [1, 2] },
+    await expect(read()).resolves.toMatchObject({
+      layers: [{ from: "trunk", list: [1, 2] }],
+      found: true,
       sources: ["octo/hello:.github/bot.yml"],
     });
     expect(app.github.findCalls(CONTENTS)).toHaveLength(1);
   });
 
-  it("is null without a file in the repository or the owner's .github repository", async () => {
+  it("finds nothing without a file in the repository or the owner's .github repository", async () => {
     const read = await setup({}, ["octo/.github"]);
-    await expect(read()).resolves.toEqual({
-      value: null,
+    await expect(read()).resolves.toMatchObject({
+      layers: [],
+      found: false,
       sources: ["octo/hello:.github/bot.yml", "octo/.github:.github/bot.yml"],
     });
   });
 
   it("falls back to the owner's .github repository, and prefers the repository's own file", async () => {
     const read = await setup({ "octo/.github": { ".github/bot.yml": "shared: true" } });
-    await expect(read()).resolves.toMatchObject({ value: { shared: true } });
+    await expect(read()).resolves.toMatchObject({ layers: [{ shared: true }] });
     app.github.setFile("octo/hello", ".github/bot.yml", "own: true");
     app.github.reset();
-    await expect(read()).resolves.toEqual({
-      value: { own: true },
+    await expect(read()).resolves.toMatchObject({
+      layers: [{ own: true }],
+      found: true,
       sources: ["octo/hello:.github/bot.yml"],
     });
     expect(app.github.findCalls(CONTENTS)).toHaveLength(1);
@@ -52,90 +58,92 @@ describe("readRepoConfig", () => {
 
   it("treats an empty file as an empty mapping", async () => {
     const read = await setup({ "octo/hello": { ".github/bot.yml": "# nothing yet\n" } });
-    await expect(read()).resolves.toMatchObject({ value: {} });
+    await expect(read()).resolves.toMatchObject({ layers: [{}], found: true });
   });
 
-  it("follows an _extends chain across repositories and owners, the extending file winning", async () => {
+  it("follows an _extends chain relative to the event's repository, furthest file first", async () => {
     const read = await setup(
       {
-        "octo/hello": {
-          ".github/bot.yml": "_extends: base\nlabels: { bug: red }\nlist: [own]\n",
-        },
-        "octo/base": {
-          ".github/bot.yml":
-            "_extends: acme/policies:bots/common.yml\nlabels: { docs: blue }\nlist: [a, b]\n",
-        },
-        "acme/policies": { "bots/common.yml": "labels: { bug: grey, ci: green }\nstrict: true\n" },
+        "octo/hello": { ".github/bot.yml": "_extends: base\nlist: [own]\n" },
+        "octo/base": { ".github/bot.yml": "_extends: acme/policies:bots/common.yml\nlist: [a]\n" },
+        "acme/policies": { "bots/common.yml": "_extends: shared\nstrict: true\n" },
+        // `shared` is octo's (the event's owner), not acme's: Probot resolves it so.
+        "octo/shared": { ".github/bot.yml": "from: octo-shared\n" },
       },
-      ["octo/base", "acme/policies"],
+      ["octo/base", "acme/policies", "octo/shared"],
     );
     const resolved = await read();
-    expect(resolved.value).toEqual({
-      labels: { bug: "red", docs: "blue", ci: "green" },
-      list: ["own"],
-      strict: true,
-    });
+    expect(resolved.layers).toEqual([
+      { from: "octo-shared" },
+      { strict: true },
+      { list: ["a"] },
+      { list: ["own"] },
+    ]);
     expect(resolved.sources).toEqual([
       "octo/hello:.github/bot.yml",
       "octo/base:.github/bot.yml",
       "acme/policies:bots/common.yml",
+      "octo/shared:.github/bot.yml",
     ]);
   });
 
-  it("reports an _extends loop, naming every file in it", async () => {
+  it("ends the chain at an _extends target that does not exist", async () => {
+    const read = await setup({ "octo/hello": { ".github/bot.yml": "_extends: gone\nown: 1\n" } });
+    await expect(read()).resolves.toMatchObject({ layers: [{ own: 1 }], found: true });
+  });
+
+  it("reports an _extends loop in Probot's words", async () => {
     const read = await setup(
       {
         "octo/hello": { ".github/bot.yml": "_extends: a\n" },
         "octo/a": { ".github/bot.yml": "_extends: octo/b\n" },
-        "octo/b": { ".github/bot.yml": "_extends: A\n" },
+        "octo/b": { ".github/bot.yml": "_extends: a\n" },
       },
       ["octo/a", "octo/b"],
     );
-    const error = await failure(read());
-    expect(error.message).toBe(
-      "_extends loop: octo/hello:.github/bot.yml → octo/a:.github/bot.yml → octo/b:.github/bot.yml → octo/A:.github/bot.yml",
+    expect((await failure(read())).message).toBe(
+      `[@probot/octokit-plugin-config] Recursion detected. Ignoring  "_extends: a" from ${url("octo/b")} because ${url("octo/a")} was already loaded.`,
     );
     expect(app.github.findCalls(CONTENTS)).toHaveLength(3);
   });
 
-  it("reports an _extends target that does not exist, and one that is not [owner/]repo[:path]", async () => {
-    const read = await setup({ "octo/hello": { ".github/bot.yml": "_extends: gone\n" } });
+  it("reports an _extends value that is not [owner/]repo[:path.yml]", async () => {
+    const read = await setup({ "octo/hello": { ".github/bot.yml": "_extends: [a, b]\n" } });
     expect((await failure(read())).message).toBe(
-      "octo/hello:.github/bot.yml extends octo/gone:.github/bot.yml, which does not exist or cannot be read",
+      `[@probot/octokit-plugin-config] Invalid value ["a","b"] for _extends in ${url("octo/hello")}`,
     );
-    app.github.setFile("octo/hello", ".github/bot.yml", "_extends: [a, b]\n");
-    expect((await failure(read())).message).toMatch(
-      /has _extends \["a","b"\]; use "\[owner\/\]repo\[:path\]"/,
+    app.github.setFile("octo/hello", ".github/bot.yml", "_extends: a:b.txt\n");
+    expect((await failure(read())).message).toBe(
+      `[@probot/octokit-plugin-config] Invalid value "a:b.txt" for _extends in ${url("octo/hello")}`,
     );
   });
 
-  it("reports malformed YAML naming the file and the line", async () => {
+  it("reports malformed YAML in Probot's words, the parser's error as the cause", async () => {
     const read = await setup({
       "octo/hello": { ".github/bot.yml": "labels:\n  bug: red\n  docs: [blue\nother: 1\n" },
     });
     const error = await failure(read());
-    expect(error.message).toMatch(
-      /^octo\/hello:\.github\/bot\.yml is not valid YAML \(line \d+\): /,
+    expect(error.message).toBe(
+      `[@probot/octokit-plugin-config] Configuration could not be parsed from ${url("octo/hello")} (invalid YAML)`,
     );
     expect(error.cause).toBeDefined();
   });
 
-  it("reports a file that is a list or a scalar instead of a mapping", async () => {
-    const read = await setup({ "octo/hello": { ".github/bot.yml": "- a\n- b\n" } });
+  it("reports a file that holds no mapping", async () => {
+    const read = await setup({ "octo/hello": { ".github/bot.yml": "just text" } });
     expect((await failure(read())).message).toBe(
-      "octo/hello:.github/bot.yml must be a YAML mapping (key: value), but holds a list",
+      `[@probot/octokit-plugin-config] Configuration could not be parsed from ${url("octo/hello")} (YAML is not an object)`,
     );
-    app.github.setFile("octo/hello", ".github/bot.yml", "just text");
-    expect((await failure(read())).message).toMatch(/but holds a string$/);
   });
 
-  it("never lets a file set __proto__", async () => {
-    const read = await setup({
-      "octo/hello": { ".github/bot.yml": "__proto__: { polluted: 1 }\nok: 1\n" },
-    });
-    const { value } = await read();
-    expect(value).toEqual({ ok: 1 });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  it("reads .json files as JSON and refuses other extensions", async () => {
+    const read = await setup({ "octo/hello": { ".github/bot.json": '{"a": [1]}' } });
+    await expect(read("bot.json")).resolves.toMatchObject({ layers: [{ a: [1] }] });
+    app.github.setFile("octo/hello", ".github/bot.json", "{oops");
+    expect((await failure(read("bot.json"))).message).toMatch(/\(invalid JSON\)$/);
+    expect((await failure(read("bot.txt"))).message).toBe(
+      '[@probot/octokit-plugin-config] .txt extension is not support for configuration (path: ".github/bot.txt")',
+    );
   });
 
   it("passes on GitHub's errors other than 404", async () => {
