@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { systemClock, type Clock } from "../clock.js";
 import type { Octokit } from "../github/octokit.js";
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import { redeliverFailed } from "./redeliver-failed.js";
@@ -22,6 +23,7 @@ export interface RedeliverySchedule {
  * given up on (and said once) even after its first failures leave the window.
  */
 export function scheduleRedelivery(options: {
+  clock?: Clock;
   octokit: () => Octokit;
   intervalMs: number;
   logger: Logger;
@@ -40,7 +42,7 @@ export function scheduleRedelivery(options: {
     try {
       const choice = await redeliverFailed({
         octokit: options.octokit(),
-        sinceMs: Date.now() - windowMs,
+        sinceMs: (options.clock ?? systemClock).now() - windowMs,
         ackedFailures: options.ackedFailures,
         alreadyAsked: (guid) => asked.get(guid) ?? 0,
       });

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { createFileJournal } from "../../webhooks/file-journal.js";
 import { parseDuration } from "../../config/parse-duration.js";
+import { systemClock } from "../../clock.js";
 import { HookwrightError } from "../../errors.js";
 import type { Redelivery } from "../../redeliver/choose-redeliveries.js";
 import { redeliverFailed } from "../../redeliver/redeliver-failed.js";
@@ -48,7 +49,7 @@ export async function redeliverCommand(
   try {
     choice = await redeliverFailed({
       octokit: setup.clients.forApp(),
-      sinceMs: Date.now() - windowMs,
+      sinceMs: (deps.clock ?? systemClock).now() - windowMs,
       dryRun: flags.dryRun,
       ackedFailures: redis
         ? (await import("../../redis/redis-acked-failures.js")).createRedisAckedFailures({
