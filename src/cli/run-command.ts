@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { createApp } from "../app/create-app.js";
@@ -36,32 +37,37 @@ async function importConsole() {
  * shared by every process on that Redis. The durable delivery queue and `hookwright worker`
  * are not built yet: each receiver still runs its deliveries itself.
  */
-async function openSharedStores(url: string, logger: Logger) {
+async function openSharedStores(url: string, logger: Logger, privateKey: KeyObject) {
   const [
     { connectRedis },
-    { createRedisTokenStore },
+    { createRedisTokenCache },
     { createRedisDeliveryRecords },
     { createRedisAckedFailures },
   ] = await Promise.all([
     import("../redis/connect-redis.js"),
-    import("../redis/redis-token-store.js"),
+    import("../redis/redis-token-cache.js"),
     import("../redis/redis-delivery-records.js"),
     import("../redis/redis-acked-failures.js"),
   ]);
   const redis = await connectRedis({ url, logger });
+  const tokens = createRedisTokenCache({ redis, privateKey, logger });
+  await tokens.start();
   logger.info("token cache and delivery records shared through REDIS_URL");
   return {
     stores: {
-      tokenStore: createRedisTokenStore({ redis, logger }),
+      tokenStore: tokens.store,
       deliveryRecords: createRedisDeliveryRecords({ redis }),
       ackedFailures: createRedisAckedFailures({ redis }),
       storesReady: () => redis.status === "ready",
     },
     close: () =>
-      redis.quit().then(
-        () => undefined,
-        () => redis.disconnect(),
-      ),
+      tokens
+        .stop()
+        .then(() => redis.quit())
+        .then(
+          () => undefined,
+          () => redis.disconnect(),
+        ),
   };
 }
 
@@ -99,7 +105,13 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   const consoleOn = sandbox !== undefined || config.consoleToken !== undefined;
   const consoleKit = consoleOn ? await importConsole() : undefined;
   const deliveryLog = consoleKit?.createDeliveryLog({ scrub: createScrubber(secrets) });
-  const shared = config.redisUrl ? await openSharedStores(config.redisUrl, logger) : undefined;
+  const shared = config.redisUrl
+    ? await openSharedStores(
+        config.redisUrl,
+        logger,
+        config.app?.privateKey.key ?? sandbox!.privateKey,
+      )
+    : undefined;
   const ackedFailures = shared?.stores.ackedFailures ?? createMemoryAckedFailures();
   const hookwright = createApp({
     appId: config.app?.appId ?? sandbox!.appId,
