@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 export interface OutageNotice {
   failed(error: unknown): void;
   ok(): void;
+  /** True from a failure until the next success. */
+  isDown(): boolean;
 }
 
 export function createOutageNotice(logger: Logger, failing: string, back: string): OutageNotice {
@@ -20,5 +22,6 @@ export function createOutageNotice(logger: Logger, failing: string, back: string
       down = false;
       logger.info(back);
     },
+    isDown: () => down,
   };
 }

@@ -60,6 +60,9 @@ export function createRedisExchangeFlight(options: RedisExchangeFlightOptions): 
 
   return {
     async run(key, exchange, lookup) {
+      // A hung Redis costs each command its timeout: once one failed, a miss (whose read just
+      // failed too) goes straight to GitHub rather than wait out one more.
+      if (notice.isDown()) return exchange();
       const lock = namespace + key;
       const giveUpAt = clock.now() + waitMs;
       for (;;) {

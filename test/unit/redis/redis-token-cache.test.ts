@@ -48,14 +48,24 @@ describeRedis("createRedisTokenCache", () => {
     for (const client of extraClients.splice(0)) client.disconnect();
   });
 
-  async function setup(options: { exchangeMs?: number; lockTtlMs?: number; waitMs?: number } = {}) {
+  async function setup(
+    options: {
+      exchangeMs?: number;
+      lockTtlMs?: number;
+      waitMs?: number;
+      commandTimeoutMs?: number;
+    } = {},
+  ) {
     namespace += 1;
     const keyPrefix = `c${namespace}:`;
     const github = fakeGitHub();
     /** One "process": its own connection, token cache, auth and log. */
     const process = async () => {
       const logs = captureLogs();
-      const redis = await redisServer.connect({ logger: logs.logger });
+      const redis = await redisServer.connect({
+        logger: logs.logger,
+        commandTimeoutMs: options.commandTimeoutMs,
+      });
       const cache = createRedisTokenCache({
         redis,
         privateKey: createPrivateKey(testKeys().privateKeyPem),
@@ -270,5 +280,24 @@ describeRedis("createRedisTokenCache", () => {
       seen = (await b.auth.installationToken(15)).token;
     }
     expect(seen).not.toBe(shared.token);
+  });
+
+  it("gives a cold token within two command timeouts while Redis hangs", async () => {
+    const { a, exchanges } = await setup({ commandTimeoutMs: 300 });
+    const warm = await a.auth.installationToken(16);
+    redisServer.server.pause();
+    try {
+      expect((await a.auth.installationToken(16)).token).toBe(warm.token);
+      // The read times out; the lock is not tried; the write times out.
+      let startedAt = Date.now();
+      expect((await a.auth.installationToken(17)).installationId).toBe(17);
+      expect(Date.now() - startedAt).toBeLessThan(2 * 300 + 400);
+      startedAt = Date.now();
+      expect((await a.auth.installationToken(18)).installationId).toBe(18);
+      expect(Date.now() - startedAt).toBeLessThan(2 * 300 + 400);
+      expect(exchanges()).toHaveLength(3);
+    } finally {
+      redisServer.server.resume();
+    }
   });
 });
