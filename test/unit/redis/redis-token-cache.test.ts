@@ -94,8 +94,10 @@ describeRedis("createRedisTokenCache", () => {
     const probe = new Redis(redisServer.server.url);
     extraClients.push(probe);
     await probe.ping();
-    const monitor = await new Redis(redisServer.server.url).monitor();
-    extraClients.push(monitor);
+    // monitor() opens a connection of its own beside the client it is called on.
+    const client = new Redis(redisServer.server.url);
+    const monitor = await client.monitor();
+    extraClients.push(client, monitor);
     const seen: string[][] = [];
     monitor.on("monitor", (_time: string, args: string[]) => seen.push(args));
     return {
