@@ -4,6 +4,7 @@ import { systemClock } from "../clock.js";
 import { HookwrightError } from "../errors.js";
 import { requestLimits, type RequestLimits } from "../request-limits.js";
 import { createAppJwt } from "./create-app-jwt.js";
+import { localFlight } from "./exchange-flight.js";
 import { exchangeToken, type TokenScope } from "./exchange-token.js";
 import { createMemoryTokenStore, type InstallationToken, type TokenStore } from "./token-store.js";
 
@@ -82,10 +83,23 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
   const msLeft = (token: InstallationToken) =>
     Date.parse(token.expiresAt) - marginMs - jwt.serverNow();
 
-  async function mint(key: string, installationId: number, scope: TokenScope | undefined) {
-    const token = await exchangeToken(exchangeOptions, installationId, scope);
-    await store.set(key, token, msLeft(token));
-    return token;
+  const flight = store.flight ?? localFlight;
+  const fresh = async (key: string) => {
+    const cached = await store.get(key);
+    return cached && msLeft(cached) > 0 ? cached : undefined;
+  };
+
+  // With a shared store, another process may be exchanging for this key: its token serves us.
+  function mint(key: string, installationId: number, scope: TokenScope | undefined) {
+    return flight.run(
+      key,
+      async () => {
+        const token = await exchangeToken(exchangeOptions, installationId, scope);
+        await store.set(key, token, msLeft(token));
+        return token;
+      },
+      () => fresh(key),
+    );
   }
 
   return {
@@ -103,8 +117,8 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
       const key = keyFor(installationId, scope);
       const inFlight = pending.get(key);
       if (inFlight) return inFlight;
-      const cached = await store.get(key);
-      if (cached && msLeft(cached) > 0) return cached;
+      const cached = await fresh(key);
+      if (cached) return cached;
       // Every caller that missed while one exchange is under way shares that exchange.
       const again = pending.get(key);
       if (again) return again;

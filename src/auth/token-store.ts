@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import type { ExchangeFlight } from "./exchange-flight.js";
 
 /** An installation token as GitHub issued it, with what it may reach. */
 export interface InstallationToken {
@@ -22,6 +23,8 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
   /** Drops every entry whose key starts with `prefix` (all scopes of one installation). */
   deletePrefix(prefix: string): Promise<void>;
+  /** A store several processes share brings the flight that makes one exchange serve them all. */
+  readonly flight?: ExchangeFlight;
 }
 
 export interface MemoryTokenStoreOptions {

@@ -68,7 +68,8 @@ export async function assembleApp(
 ) {
   const refs = await findPluginRefs(config, parts.names, io);
   const events = createDeliveryEvents();
-  const stored = await startStores(config, io, parts.logger, events);
+  const privateKey = config.app?.privateKey.key ?? parts.sandbox!.privateKey;
+  const stored = await startStores(privateKey, config, io, parts.logger, events);
   const hookwright = buildApp(config, io, {
     ...parts,
     events,

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Hookwright, Stores } from "../app/create-app.js";
@@ -13,6 +14,7 @@ import { startQueueRuntime, type QueueRuntime } from "./start-queue.js";
  * process's memory plus the journal in DATA_DIR for what a drain hands back.
  */
 export async function startStores(
+  privateKey: KeyObject,
   config: Config,
   io: CliIo,
   logger: Logger,
@@ -26,7 +28,7 @@ export async function startStores(
       stop: () => undefined,
     };
   }
-  const shared = await openSharedStores(config.redisUrl, config.delivery, logger);
+  const shared = await openSharedStores(config.redisUrl, config.delivery, logger, privateKey);
   if (!config.delivery.queue) {
     logger.info(
       "DELIVERY_QUEUE=off: deliveries run inline; tokens and records shared through REDIS_URL",

@@ -96,3 +96,74 @@ describeRedis("two hookwright run processes on one REDIS_URL", () => {
     expect(await Promise.all(processes.map((cli) => cli.exited))).toEqual([0, 0]);
   });
 });
+
+describeRedis("two cold hookwright run processes on one REDIS_URL, 20 installations", () => {
+  let redis: RedisServer;
+  let github: FakeGitHub;
+  const INSTALLATIONS = Array.from({ length: 20 }, (_, i) => i + 1);
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    github = createFakeGitHub({
+      appId: APP_ID,
+      publicKey: testKeys().publicKey,
+      installations: INSTALLATIONS.map((id) => ({
+        id,
+        account: { login: `owner${id}` },
+        repositories: [`owner${id}/Hello-World`],
+      })),
+    });
+  });
+  afterEach(() => killChildren());
+  afterAll(async () => {
+    await github.close();
+    await redis.stop();
+  });
+
+  it("exchanges one token per installation for 200 deliveries split between them", async () => {
+    const env = {
+      ...appEnv(await github.listen()),
+      WEBHOOK_SECRET: SECRET,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      PLUGINS: "greeter",
+      REDIS_URL: redis.url,
+      // Inline, so each answer says the comment was made: the queue's case is queue-workers.
+      DELIVERY_QUEUE: "off",
+    };
+    const processes = [startCli(env), startCli(env)];
+    const ports = await Promise.all(
+      processes.map(async (cli) => (await cli.waitFor((line) => line.msg === "listening")).port),
+    );
+    const fixture = JSON.parse(loadFixture("pull_request.opened.installation").toString("utf8"));
+    const deliveryFor = (installationId: number) => {
+      const payload = structuredClone(fixture);
+      payload.installation.id = installationId;
+      payload.repository.owner.login = `owner${installationId}`;
+      payload.repository.full_name = `owner${installationId}/Hello-World`;
+      return createSignedDelivery({
+        secret: SECRET,
+        event: "pull_request",
+        rawBody: Buffer.from(JSON.stringify(payload)),
+      });
+    };
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const delivery = deliveryFor(INSTALLATIONS[i % INSTALLATIONS.length]!);
+        const response = await fetch(
+          `http://127.0.0.1:${String(ports[i < 100 ? 0 : 1])}/api/github/webhooks`,
+          { method: "POST", headers: delivery.headers, body: delivery.body },
+        );
+        return response.status;
+      }),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    expect(github.comments).toHaveLength(200);
+    const exchanges = github.callsTo("POST", /^\/app\/installations\/\d+\/access_tokens$/);
+    expect(exchanges.map((call) => call.path).sort()).toEqual(
+      INSTALLATIONS.map((id) => `/app/installations/${id}/access_tokens`).sort(),
+    );
+
+    for (const cli of processes) cli.child.kill("SIGTERM");
+    expect(await Promise.all(processes.map((cli) => cli.exited))).toEqual([0, 0]);
+  });
+});

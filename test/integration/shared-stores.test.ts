@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import request from "supertest";
 import greeter from "../../plugins/greeter/index.js";
 import { createRedisDeliveryRecords } from "../../src/redis/redis-delivery-records.js";
-import { createRedisTokenStore } from "../../src/redis/redis-token-store.js";
+import { createRedisTokenCache, type RedisTokenCache } from "../../src/redis/redis-token-cache.js";
 import { createApp, type Hookwright } from "../../src/index.js";
 import { captureLogs } from "../helpers/capture-logs.js";
 import { createFakeGitHub } from "../helpers/fake-github/index.js";
@@ -18,6 +18,7 @@ const APP_ID = 4242;
 const describeRedis = hasRedisServer ? describe : describe.skip;
 
 const apps: Hookwright[] = [];
+const caches: RedisTokenCache[] = [];
 let namespace = 0;
 
 /** Two receivers, as two processes would be: each its own Redis connection, one fake GitHub. */
@@ -33,6 +34,14 @@ async function setup(connect: () => Promise<Redis>) {
   const logs = captureLogs();
   const receiver = async () => {
     const redis = await connect();
+    const tokens = createRedisTokenCache({
+      redis,
+      privateKey: createPrivateKey(testKeys().privateKeyPem),
+      logger: logs.logger,
+      keyPrefix: `t${namespace}:`,
+    });
+    await tokens.start();
+    caches.push(tokens);
     const app = createApp({
       credentials: {
         appId: String(APP_ID),
@@ -41,11 +50,7 @@ async function setup(connect: () => Promise<Redis>) {
       },
       github: { apiUrl: "https://api.github.test" },
       stores: {
-        tokens: createRedisTokenStore({
-          redis,
-          logger: logs.logger,
-          keyPrefix: `t${namespace}:`,
-        }),
+        tokens: tokens.store,
         deliveries: createRedisDeliveryRecords({ redis, keyPrefix: `d${namespace}:` }),
         ready: () => redis.status === "ready",
       },
@@ -78,6 +83,7 @@ describeRedis("two receivers sharing REDIS_URL", () => {
   const redisServer = useRedisServer();
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close(100)));
+    await Promise.all(caches.splice(0).map((cache) => cache.stop()));
   });
 
   it("runs a delivery once and exchanges one token for both", async () => {

@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "@jest/globals";
 import { createAppAuth, type AppAuthOptions } from "../../../src/auth/create-app-auth.js";
+import type { ExchangeFlight } from "../../../src/auth/exchange-flight.js";
 import { createMemoryTokenStore, type TokenStore } from "../../../src/auth/token-store.js";
 import { createFakeGitHub, type TokenFormat } from "../../helpers/fake-github/index.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
@@ -250,5 +251,43 @@ describe("createAppAuth", () => {
     const before = auth.appJwt();
     expect(auth.observeServerDate(new Date(clock.now() + 5 * MINUTE).toUTCString())).toBe(true);
     expect(auth.appJwt()).not.toBe(before);
+  });
+
+  it("runs a miss through the store's flight, and takes a token another process stored", async () => {
+    const { options, exchanges } = setup();
+    const inner = createMemoryTokenStore();
+    const keys: string[] = [];
+    const other = createAppAuth({ ...options, store: inner });
+    // The flight of a store shared with a process that is exchanging for this key right now.
+    const flight: ExchangeFlight = {
+      async run(key, _exchange, lookup) {
+        keys.push(key);
+        await other.installationToken(1);
+        return (await lookup())!;
+      },
+    };
+    const auth = createAppAuth({ ...options, store: { ...inner, flight } });
+    const tokens = await Promise.all([auth.installationToken(1), auth.installationToken(1)]);
+    expect(keys).toEqual([`${API} 4242 1 *`]);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(exchanges()).toHaveLength(1);
+  });
+
+  it("has the flight's exchange store the token before it returns", async () => {
+    const { options, exchanges } = setup();
+    const store = createMemoryTokenStore();
+    let storedBeforeReturn: unknown;
+    const flight: ExchangeFlight = {
+      async run(key, exchange, lookup) {
+        expect(await lookup()).toBeUndefined();
+        const token = await exchange();
+        storedBeforeReturn = await lookup();
+        return token;
+      },
+    };
+    const auth = createAppAuth({ ...options, store: { ...store, flight } });
+    const token = await auth.installationToken(2);
+    expect(storedBeforeReturn).toEqual(token);
+    expect(exchanges()).toHaveLength(1);
   });
 });

@@ -1,12 +1,18 @@
+import { createPrivateKey } from "node:crypto";
 import { describe, expect, it } from "@jest/globals";
+import { createTokenCipher } from "../../../src/auth/token-cipher.js";
 import type { InstallationToken } from "../../../src/auth/token-store.js";
 import { generateStatelessToken, generateToken } from "../../../src/fake-github/tokens.js";
 import { createRedisTokenStore } from "../../../src/redis/redis-token-store.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
+import { testKeys } from "../../helpers/keys.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { until } from "../../helpers/wait.js";
 
 const describeRedis = hasRedisServer ? describe : describe.skip;
+
+// Tokens are sealed at rest; every store of the app opens them with the same key.
+const cipher = createTokenCipher(createPrivateKey(testKeys().privateKeyPem));
 
 const FORMATS: [string, () => string][] = [
   ["classic", () => generateToken()],
@@ -32,8 +38,8 @@ describeRedis("createRedisTokenStore with each token format", () => {
     const keyPrefix = `test:formats:${++counter}:`;
     const logs = captureLogs();
     const [one, two] = await Promise.all([redisServer.connect(), redisServer.connect()]);
-    const writer = createRedisTokenStore({ redis: one, keyPrefix, logger: logs.logger });
-    const reader = createRedisTokenStore({ redis: two, keyPrefix, logger: logs.logger });
+    const writer = createRedisTokenStore({ redis: one, keyPrefix, logger: logs.logger, cipher });
+    const reader = createRedisTokenStore({ redis: two, keyPrefix, logger: logs.logger, cipher });
     const value = mint();
     await writer.set("k", token(value), 60_000);
     expect(await reader.get("k")).toEqual(token(value));
@@ -49,6 +55,7 @@ describeRedis("createRedisTokenStore with each token format", () => {
       redis,
       keyPrefix: `test:down:${++counter}:`,
       logger: logs.logger,
+      cipher,
     });
     const value = mint();
     await redisServer.server.stop();

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "@jest/globals";
 import type { InstallationToken } from "../../../src/auth/token-store.js";
+import { createPrivateKey } from "node:crypto";
+import { createTokenCipher } from "../../../src/auth/token-cipher.js";
 import { createRedisTokenStore } from "../../../src/redis/redis-token-store.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
+import { otherRsaKeyPem, testKeys } from "../../helpers/keys.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { sleep, until } from "../../helpers/wait.js";
 
@@ -32,6 +35,7 @@ function token(value: string, installationId = 17): InstallationToken {
 }
 
 const API = "https://api.github.com 4242";
+const cipher = () => createTokenCipher(createPrivateKey(testKeys().privateKeyPem));
 
 describeRedis("createRedisTokenStore", () => {
   const redisServer = useRedisServer();
@@ -41,7 +45,12 @@ describeRedis("createRedisTokenStore", () => {
   async function open(keyPrefix = `test:token:${++counter}:`) {
     const logs = captureLogs();
     const redis = await redisServer.connect();
-    const store = createRedisTokenStore({ redis, keyPrefix, logger: logs.logger });
+    const store = createRedisTokenStore({
+      redis,
+      keyPrefix,
+      logger: logs.logger,
+      cipher: cipher(),
+    });
     return { store, redis, logs, keyPrefix };
   }
 
@@ -140,19 +149,61 @@ describeRedis("createRedisTokenStore", () => {
     expect(await one.store.get("shared")).toBeUndefined();
   });
 
-  it("misses on get and warns once without the token, and warns on set, while Redis is down", async () => {
+  it("keeps a sealed value: not the token, not containing it, different on every write", async () => {
+    const { store, redis, keyPrefix } = await open();
+    await store.set("k", token("ghs_plain_secret"), 60_000);
+    const first = (await redis.get(`${keyPrefix}k`))!;
+    await store.set("k", token("ghs_plain_secret"), 60_000);
+    const second = (await redis.get(`${keyPrefix}k`))!;
+    for (const stored of [first, second]) {
+      expect(stored).not.toContain("ghs_plain_secret");
+      expect(stored).not.toContain("hello-world");
+    }
+    // A random IV per write: equal tokens do not give equal values.
+    expect(second).not.toBe(first);
+  });
+
+  it("misses, without a log line, on a value sealed by another key, tampered with, or not sealed", async () => {
+    const { store, redis, keyPrefix, logs } = await open();
+    const other = createRedisTokenStore({
+      redis,
+      keyPrefix,
+      logger: logs.logger,
+      cipher: createTokenCipher(createPrivateKey(otherRsaKeyPem())),
+    });
+    await other.set("rotated", token("ghs_under_old_key"), 60_000);
+    expect(await store.get("rotated")).toBeUndefined();
+    expect(await other.get("rotated")).toEqual(token("ghs_under_old_key"));
+
+    await store.set("tampered", token("ghs_tampered"), 60_000);
+    const sealed = (await redis.get(`${keyPrefix}tampered`))!;
+    const flipped = sealed.slice(0, -2) + (sealed.endsWith("A") ? "B" : "A") + sealed.slice(-1);
+    await redis.set(`${keyPrefix}tampered`, flipped);
+    expect(await store.get("tampered")).toBeUndefined();
+
+    // A value moved to another key does not open there: the key is authenticated with it.
+    await store.set("narrow", token("ghs_narrow"), 60_000);
+    await redis.set(`${keyPrefix}wide`, (await redis.get(`${keyPrefix}narrow`))!);
+    expect(await store.get("wide")).toBeUndefined();
+
+    await redis.set(`${keyPrefix}plain`, JSON.stringify(token("ghs_plain_json")));
+    expect(await store.get("plain")).toBeUndefined();
+    expect(logs.records()).toEqual([]);
+  });
+
+  it("misses on get, writes nothing and deletes nothing while Redis is down, warning once without the token", async () => {
     const { store, redis, logs } = await open();
     await store.set("k", token("ghs_secret_value"), 60_000);
     await redisServer.server.stop();
     try {
       expect(await within(2000, "get", store.get("k"))).toBeUndefined();
+      await within(2000, "set", store.set("k2", token("ghs_other_secret"), 60_000));
+      await within(2000, "delete", store.delete("k"));
+      await within(2000, "deletePrefix", store.deletePrefix(""));
       const warnings = logs.records().filter((record) => record.level === 40);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]?.msg).toMatch(/REDIS_URL/);
       expect(logs.text()).not.toContain("ghs_secret_value");
-
-      await within(2000, "set", store.set("k2", token("ghs_other_secret"), 60_000));
-      expect(logs.records().filter((record) => record.level === 40)).toHaveLength(2);
       expect(logs.text()).not.toContain("ghs_other_secret");
     } finally {
       await redisServer.server.start();
@@ -162,5 +213,6 @@ describeRedis("createRedisTokenStore", () => {
     expect(await store.get("k")).toBeUndefined();
     await store.set("k", token("ghs_after"), 60_000);
     expect(await store.get("k")).toEqual(token("ghs_after"));
+    expect(logs.records().filter((record) => record.level === 30)).toHaveLength(1);
   });
 });
