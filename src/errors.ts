@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   CONFIG_FILE_INVALID:
     "a repository's .github/ configuration file is not valid YAML, not a mapping, or its _extends cannot be followed",
   USAGE: "a command was called with wrong arguments",
-  UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN",
+  UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN, or /metrics its METRICS_TOKEN",
   INVALID_REQUEST: "a console request lacks a field or has a malformed one",
   SETUP_STATE_INVALID: "the /setup link is unknown, already used or expired",
   APP_REGISTRATION_FAILED: "GitHub did not turn the app manifest into an app",

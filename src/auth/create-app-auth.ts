@@ -42,7 +42,14 @@ export interface AppAuthOptions {
    * exchange fails every caller sharing it in time, and the next call starts a fresh one.
    */
   requestLimits?: Partial<RequestLimits>;
+  /** Told of every cache lookup and exchange (for metrics); must not throw. */
+  observe?: (seen: TokenObservation) => void;
 }
+
+/** `outcome`: "success", or the error code the exchange failed with. */
+export type TokenObservation =
+  | { kind: "cache"; installation: number; hit: boolean }
+  | { kind: "exchange"; installation: number; outcome: string };
 
 /** Scope is part of the key: a token narrowed to some repositories must not serve a wider request. */
 function scopeKey(scope: TokenScope | undefined): string {
@@ -82,8 +89,18 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
   const msLeft = (token: InstallationToken) =>
     Date.parse(token.expiresAt) - marginMs - jwt.serverNow();
 
+  const observe = options.observe;
+
   async function mint(key: string, installationId: number, scope: TokenScope | undefined) {
-    const token = await exchangeToken(exchangeOptions, installationId, scope);
+    let token: InstallationToken;
+    try {
+      token = await exchangeToken(exchangeOptions, installationId, scope);
+    } catch (error) {
+      const outcome = error instanceof HookwrightError ? error.code : "error";
+      observe?.({ kind: "exchange", installation: installationId, outcome });
+      throw error;
+    }
+    observe?.({ kind: "exchange", installation: installationId, outcome: "success" });
     await store.set(key, token, msLeft(token));
     return token;
   }
@@ -102,9 +119,12 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
       }
       const key = keyFor(installationId, scope);
       const inFlight = pending.get(key);
+      const cached = inFlight ? undefined : await store.get(key);
+      const hit = cached !== undefined && msLeft(cached) > 0;
+      // Joining an exchange under way is a miss too: the caller waits for GitHub all the same.
+      observe?.({ kind: "cache", installation: installationId, hit });
       if (inFlight) return inFlight;
-      const cached = await store.get(key);
-      if (cached && msLeft(cached) > 0) return cached;
+      if (hit) return cached;
       // Every caller that missed while one exchange is under way shares that exchange.
       const again = pending.get(key);
       if (again) return again;

@@ -120,7 +120,9 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     deliveryConsole?.close();
     await stored.queue?.stop(0);
     await stored.stop();
-    throw describeListenFailure(error, config.port, host);
+    const metricsPort = (error as { metricsPort?: number } | null)?.metricsPort;
+    if (metricsPort === undefined) throw describeListenFailure(error, config.port, host);
+    throw describeListenFailure(error, metricsPort, host, "METRICS_PORT");
   });
   const base = `http://${localHost(host)}:${(server.address() as { port: number }).port}`;
   if (sandbox) {

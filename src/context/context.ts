@@ -64,7 +64,7 @@ export class Context<E extends EventName = EventName> {
   }
 
   /**
-   * Logger bound to delivery, event, installation, repository and plugin.
+   * Logger bound to `deliveryId`, `event`, `action`, `installationId`, `repo` and `plugin`.
    * @example
    * context.log.info({ labels: 2 }, "labelled");
    */

@@ -9,10 +9,12 @@ import { HookwrightError } from "../../errors.js";
 import type { ClientFactory } from "../../github/create-client-factory.js";
 import { createTokenClientFactory } from "../../github/create-token-client-factory.js";
 import { createLogger } from "../../logging/create-logger.js";
+import { deliveryFields } from "../../logging/log-deliveries.js";
 import { findPlugins } from "../../plugin-loader/find-plugins.js";
 import { importPlugin } from "../../plugin-loader/import-plugin.js";
 import { registerTypeScriptFor } from "../../plugin-loader/register-typescript.js";
 import { createEventRouter } from "../../app/create-event-router.js";
+import { describeDelivery } from "../../webhooks/describe-delivery.js";
 import type { CliIo } from "../io.js";
 import {
   createAppSetup,
@@ -134,7 +136,7 @@ export async function receiveCommand(
     await plugin(router.appFor(ref.name), { cwd: io.cwd, getRouter: () => Router() });
   }
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named");
-  const log = logger.child({ delivery: delivery.id, event: delivery.name });
+  const log = logger.child(deliveryFields(describeDelivery(delivery)));
   try {
     await router.dispatch(delivery);
   } catch (error) {
