@@ -27,6 +27,8 @@ import {
   type MetricsListening,
 } from "../server/metrics-route.js";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../server/server-limits.js";
+
+const DEFAULT_BODY_BUDGET = DEFAULT_HTTP_LIMITS.bodyBudgetBytes;
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import {
   createWebhookReceiver,
@@ -81,11 +83,7 @@ export interface CreateAppOptions {
   stores?: Stores;
   /** Body budget, timeouts and connection cap (README, Configuration); defaults for the rest. */
   http?: Partial<HttpLimits>;
-  /**
-   * `/metrics` on its own port (METRICS_PORT, on `listen`'s host) or behind a bearer token
-   * (METRICS_TOKEN); `topInstallations` (METRICS_TOP_INSTALLATIONS) labelled on the
-   * rate-limit gauge, the rest as "other".
-   */
+  /** METRICS_PORT (on `listen`'s host), METRICS_TOKEN, METRICS_TOP_INSTALLATIONS. */
   metrics?: MetricsAccess & { topInstallations?: number };
   /** How accepted deliveries run: inline by default; `createQueueScheduler` with REDIS_URL. */
   scheduler?: (parts: SchedulerParts) => Scheduler;
@@ -122,6 +120,8 @@ export interface Hookwright {
   listen(port: number, host?: string): Promise<Server>;
   /** Where `/metrics` listens when it has its own port, once listening. */
   metricsAddress(): AddressInfo | undefined;
+  /** Starts only the metrics port, if one is configured (a worker serves no webhooks). */
+  serveMetrics(host?: string): Promise<AddressInfo | undefined>;
   /**
    * Stops taking deliveries, lets running ones finish for up to `drainMs`, hands back the
    * rest; true when none had to be handed back.
@@ -211,9 +211,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
           : scheduler.schedule(delivery),
     },
   });
-  const bodyBudget = createBodyBudget(
-    options.http?.bodyBudgetBytes ?? DEFAULT_HTTP_LIMITS.bodyBudgetBytes,
-  );
+  const bodyBudget = createBodyBudget(options.http?.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET);
   const metrics = createMetrics({
     events,
     inFlight: () => scheduler.inFlight(),
@@ -235,6 +233,10 @@ export function createApp(options: CreateAppOptions): Hookwright {
   });
   let listening: Listening | undefined;
   let metricsListening: MetricsListening | undefined;
+  const serveMetrics = async (host: string | undefined) => {
+    metricsListening ??= await listenMetrics(metrics, options.metrics, host, log);
+    return metricsListening?.address;
+  };
 
   return {
     log,
@@ -256,8 +258,9 @@ export function createApp(options: CreateAppOptions): Hookwright {
     },
     dispatch: (delivery) => router.dispatch(delivery),
     metricsAddress: () => metricsListening?.address,
+    serveMetrics,
     async listen(port, host) {
-      metricsListening ??= await listenMetrics(metrics, options.metrics, host, log);
+      await serveMetrics(host);
       listening = await listen(http.app, {
         port,
         host,
