@@ -93,7 +93,11 @@ export async function runCommand(pluginNames: string[], io: CliIo): Promise<void
 
 async function serve(config: Config, sandbox: Sandbox | undefined, names: string[], io: CliIo) {
   const secrets = config.app?.webhookSecrets ?? [sandbox!.webhookSecret];
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [...secrets, ...(config.metrics.token === undefined ? [] : [config.metrics.token])],
+  });
   if (config.app) {
     const { appId, privateKey } = config.app;
     logger.info({ appId, keyFingerprint: privateKey.fingerprint }, "private key loaded");

@@ -30,7 +30,11 @@ export async function workerCommand(names: string[], io: CliIo): Promise<void> {
     );
   }
   const secrets = app.webhookSecrets;
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [...secrets, ...(config.metrics.token === undefined ? [] : [config.metrics.token])],
+  });
   const refs = await findPluginRefs(config, names, io);
   const events = createDeliveryEvents();
   const stored = await startStores(config, io, logger, events);
