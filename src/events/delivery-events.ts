@@ -11,6 +11,8 @@ export interface ObservedCall {
   seconds: number;
   /** GitHub's `x-ratelimit-remaining` on the answer, when it sent one. */
   rateLimitRemaining?: number;
+  /** Which limit that is (`x-ratelimit-resource`): `core`, `graphql`, `search`… */
+  rateLimitResource?: string;
 }
 
 /** What a delivery is about, enough to show and count it without its payload. */

@@ -39,6 +39,7 @@ export function observeFetch(
     const started = now();
     const report = (status: number, response?: Response) => {
       const remaining = response && remainingOf(response);
+      const resource = response?.headers.get("x-ratelimit-resource") ?? undefined;
       events.emit({
         type: "api-call",
         ...(id !== undefined && { id }),
@@ -48,6 +49,7 @@ export function observeFetch(
           status,
           seconds: (now() - started) / 1000,
           ...(remaining !== undefined && { rateLimitRemaining: remaining }),
+          ...(remaining !== undefined && resource && { rateLimitResource: resource }),
         },
       });
     };

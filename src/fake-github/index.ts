@@ -108,7 +108,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
           ));
     record(result.status);
     if (latencyMs > 0) await delay(latencyMs);
-    const response = toResponse(rateLimits(credentials, result), clock.now());
+    const response = toResponse(rateLimits(credentials, pathname, result), clock.now());
     if (injected?.kind === "trickle") {
       return stalls.trickle(response, injected.trickle, signal);
     }

@@ -11,19 +11,21 @@ const INSTALLATION_LIMIT = 5000;
  * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#checking-the-status-of-your-rate-limit
  */
 export function createRateLimits() {
-  const used = new Map<number, number>();
-  return (credentials: Credentials, result: RouteResult): RouteResult => {
+  // Each installation has one count per limit: REST's `core` and GraphQL's are separate.
+  const used = new Map<string, number>();
+  return (credentials: Credentials, pathname: string, result: RouteResult): RouteResult => {
     if (credentials.kind !== "token" || result.headers?.["x-ratelimit-remaining"] !== undefined) {
       return result;
     }
-    const installation = credentials.record.installationId;
-    const count = (used.get(installation) ?? 0) + 1;
-    used.set(installation, count);
+    const resource = pathname === "/graphql" ? "graphql" : "core";
+    const key = `${credentials.record.installationId} ${resource}`;
+    const count = (used.get(key) ?? 0) + 1;
+    used.set(key, count);
     const headers = {
       "x-ratelimit-limit": String(INSTALLATION_LIMIT),
       "x-ratelimit-remaining": String(Math.max(0, INSTALLATION_LIMIT - count)),
       "x-ratelimit-used": String(count),
-      "x-ratelimit-resource": "core",
+      "x-ratelimit-resource": resource,
     };
     return { ...result, headers: { ...headers, ...result.headers } };
   };

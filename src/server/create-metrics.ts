@@ -90,10 +90,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
       sources.apiCalls.add(method, status);
       sources.apiTimes.push({ method, status, seconds: call.seconds });
       const installation = event.id === undefined ? undefined : installations.get(event.id);
-      // `/app/…` calls are made with the app's JWT: their limit is the app's, not the installation's.
+      // `/app/…` calls are made with the app's JWT: their limit is the app's, not the
+      // installation's. GraphQL and search have limits of their own: the gauge is REST's core.
       if (
         installation !== undefined &&
         call.rateLimitRemaining !== undefined &&
+        (call.rateLimitResource ?? "core") === "core" &&
         !call.path.startsWith("/app/")
       ) {
         sources.rateLimits.note(installation, call.rateLimitRemaining);

@@ -91,6 +91,7 @@ describe("createApp", () => {
           status: 201,
           seconds: expect.any(Number),
           rateLimitRemaining: 4999,
+          rateLimitResource: "core",
         },
       },
       { type: "plugin", id: delivery.id, plugin: "commenter", outcome: "completed" },

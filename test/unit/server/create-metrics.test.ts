@@ -185,7 +185,7 @@ describe("createMetrics: GitHub, tokens, refusals and levels", () => {
     expect(sample(text, `${duration}_count{method="GET",status_class="5xx"}`)).toBe(1);
   });
 
-  it("reports the rate limit remaining of each installation's last call, not of the app's JWT calls", async () => {
+  it("reports the core rate limit remaining of each installation's last call, not the app's JWT calls' nor GraphQL's", async () => {
     const { metrics, events } = setup();
     events.emit(started("d1", 11));
     events.emit(started("d2", 22));
@@ -197,6 +197,18 @@ describe("createMetrics: GitHub, tokens, refusals and levels", () => {
       call("d2", { path: "/app/installations/22/access_tokens", status: 201, remaining: 7 }),
     );
     events.emit(call("d3", { status: 200, remaining: 60 }));
+    events.emit({
+      type: "api-call",
+      id: "d2",
+      call: {
+        method: "POST",
+        path: "/graphql",
+        status: 200,
+        seconds: 0.1,
+        rateLimitRemaining: 3,
+        rateLimitResource: "graphql",
+      },
+    });
     events.emit(call(undefined, { status: 200, remaining: 50 }));
     const { text } = await metrics.render();
     const gauge = "hookwright_github_rate_limit_remaining";
