@@ -43,7 +43,7 @@ export const ERROR_CODES = {
   USAGE: "a command was called with wrong arguments",
   PROBOT_API_UNSUPPORTED:
     "a Probot member Hookwright does not provide was used; the message names what to use instead",
-  UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN",
+  UNAUTHORIZED: "the delivery console needs CONSOLE_TOKEN, or /metrics its METRICS_TOKEN",
   INVALID_REQUEST: "a console request lacks a field or has a malformed one",
   SETUP_STATE_INVALID: "the /setup link is unknown, already used or expired",
   APP_REGISTRATION_FAILED: "GitHub did not turn the app manifest into an app",

@@ -44,7 +44,7 @@ export interface App {
   /**
    * Runs after a delivery in which any handler (of any plugin) failed.
    * @example
-   * app.onError(async (error) => app.log.warn({ delivery: error.event.id }, "delivery failed"));
+   * app.onError(async (error) => app.log.warn({ deliveryId: error.event.id }, "delivery failed"));
    */
   onError(handler: (error: DeliveryError) => unknown): void;
   /** The plugin's logger; calling it logs at info (Probot ≤ 12). @example app.log.info("loaded") */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { KeyObject } from "node:crypto";
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Express, Router } from "express";
 import type { Logger } from "pino";
 import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
@@ -10,14 +11,24 @@ import type { RequestLimits } from "../request-limits.js";
 import { HookwrightError } from "../errors.js";
 import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { observeFetch } from "../events/observe-fetch.js";
+import { observeTokens } from "../events/observe-tokens.js";
 import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createInlineScheduler } from "../scheduler/inline-scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
+import { logDeliveries } from "../logging/log-deliveries.js";
+import { createBodyBudget } from "../server/body-budget.js";
 import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
 import { listen, type Listening } from "../server/listen.js";
-import type { HttpLimits } from "../server/server-limits.js";
+import {
+  listenMetrics,
+  type MetricsAccess,
+  type MetricsListening,
+} from "../server/metrics-route.js";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../server/server-limits.js";
+
+const DEFAULT_BODY_BUDGET = DEFAULT_HTTP_LIMITS.bodyBudgetBytes;
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import {
   createWebhookReceiver,
@@ -73,6 +84,8 @@ export interface CreateAppOptions {
   stores?: Stores;
   /** Body budget, timeouts and connection cap (README, Configuration); defaults for the rest. */
   http?: Partial<HttpLimits>;
+  /** METRICS_PORT (on `listen`'s host), METRICS_TOKEN, METRICS_TOP_INSTALLATIONS. */
+  metrics?: MetricsAccess & { topInstallations?: number };
   /** How accepted deliveries run: inline by default; `createQueueScheduler` with REDIS_URL. */
   scheduler?: (parts: SchedulerParts) => Scheduler;
   dependencies?: {
@@ -104,7 +117,12 @@ export interface Hookwright {
   load(plugin: Plugin, name?: string): Promise<void>;
   /** Runs the handlers for an already verified delivery (what the runner and workers call). */
   dispatch(delivery: Delivery): Promise<void>;
+  /** Also starts the metrics port, when one is configured. */
   listen(port: number, host?: string): Promise<Server>;
+  /** Where `/metrics` listens when it has its own port, once listening. */
+  metricsAddress(): AddressInfo | undefined;
+  /** Starts only the metrics port, if one is configured (a worker serves no webhooks). */
+  serveMetrics(host?: string): Promise<AddressInfo | undefined>;
   /**
    * Stops taking deliveries, lets running ones finish for up to `drainMs`, hands back the
    * rest; true when none had to be handed back.
@@ -144,6 +162,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     store: stores.tokens,
     refreshMarginS: options.github?.tokenRefreshMarginS,
     requestLimits: options.github?.requestLimits,
+    observe: observeTokens(events),
   });
   const clients = createClientFactory({
     appAuth: auth,
@@ -193,17 +212,32 @@ export function createApp(options: CreateAppOptions): Hookwright {
           : scheduler.schedule(delivery),
     },
   });
-  const metrics = createMetrics({ events, inFlight: () => scheduler.inFlight() });
+  const bodyBudget = createBodyBudget(options.http?.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET);
+  const metrics = createMetrics({
+    events,
+    inFlight: () => scheduler.inFlight(),
+    bodyBudget,
+    queueStats: scheduler.stats && (() => scheduler.stats!()),
+    topInstallations: options.metrics?.topInstallations,
+  });
+  const stopLogging = logDeliveries(events, log);
   const http = createServer({
     receiver,
     webhookPath: options.webhooks?.path ?? "/api/github/webhooks",
     logger: log,
     readiness,
     metrics,
-    bodyBudgetBytes: options.http?.bodyBudgetBytes,
+    metricsAccess: options.metrics,
+    events,
+    bodyBudget,
     clock: dependencies.clock,
   });
   let listening: Listening | undefined;
+  let metricsListening: MetricsListening | undefined;
+  const serveMetrics = async (host: string | undefined) => {
+    metricsListening ??= await listenMetrics(metrics, options.metrics, host, log);
+    return metricsListening?.address;
+  };
 
   return {
     log,
@@ -225,7 +259,10 @@ export function createApp(options: CreateAppOptions): Hookwright {
       await plugin(router.appFor(name, pluginOptions), pluginOptions);
     },
     dispatch: (delivery) => router.dispatch(delivery),
+    metricsAddress: () => metricsListening?.address,
+    serveMetrics,
     async listen(port, host) {
+      await serveMetrics(host);
       listening = await listen(http.app, {
         port,
         host,
@@ -244,7 +281,10 @@ export function createApp(options: CreateAppOptions): Hookwright {
       const handedBack = await scheduler.drain(drainMs);
       // Deliveries that just finished are still writing their answers; wait for them, not longer.
       await serving?.close(Math.min(drainMs, 1000));
+      await metricsListening?.close();
+      metricsListening = undefined;
       metrics.close();
+      stopLogging();
       return handedBack.length === 0;
     },
   };

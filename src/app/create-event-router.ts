@@ -9,6 +9,7 @@ import { Context } from "../context/context.js";
 import type { ClientFactory } from "../github/create-client-factory.js";
 import type { Octokit } from "../github/octokit.js";
 import type { DeliveryEvents } from "../events/delivery-events.js";
+import { deliveryFields } from "../logging/log-deliveries.js";
 import { describeDelivery } from "../webhooks/describe-delivery.js";
 import type { Delivery } from "../webhooks/parse-delivery.js";
 
@@ -136,7 +137,7 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
             try {
               await handler(error);
             } catch (failure) {
-              log.error({ err: failure, delivery: error.event.id }, "onError handler failed");
+              log.error({ err: failure, deliveryId: error.event.id }, "onError handler failed");
             }
           }),
         auth: async (installationId?: number, scope?: TokenScope) =>
@@ -152,15 +153,10 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       return app as unknown as App;
     },
     async dispatch(delivery) {
-      const { event, installation, repo } = describeDelivery(delivery);
+      const summary = describeDelivery(delivery);
+      const { event, installation } = summary;
       let deliveryLog: Logger | undefined;
-      const log = () =>
-        (deliveryLog ??= options.logger.child({
-          delivery: delivery.id,
-          event,
-          installation,
-          repo,
-        }));
+      const log = () => (deliveryLog ??= options.logger.child(deliveryFields(summary)));
       if (installation !== undefined && options.invalidate && ACCESS_CHANGES.has(event)) {
         await options.invalidate(installation);
       }

@@ -77,7 +77,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
           if (!held && !lost) {
             lost = true;
             options.logger.warn(
-              { delivery: delivery.id },
+              { deliveryId: delivery.id },
               "the delivery's lease lapsed while its handlers ran; another process may run it too",
             );
           }
@@ -106,7 +106,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
       await records.finish(delivery.id, run.owner, outcome);
     } catch (failure) {
       options.logger.error(
-        { err: failure, delivery: delivery.id },
+        { err: failure, deliveryId: delivery.id },
         "could not record the delivery's outcome",
       );
     }

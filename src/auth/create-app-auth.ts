@@ -43,7 +43,14 @@ export interface AppAuthOptions {
    * exchange fails every caller sharing it in time, and the next call starts a fresh one.
    */
   requestLimits?: Partial<RequestLimits>;
+  /** Told of every cache lookup and exchange (for metrics); must not throw. */
+  observe?: (seen: TokenObservation) => void;
 }
+
+/** `outcome`: "success", or the error code the exchange failed with. */
+export type TokenObservation =
+  | { kind: "cache"; installation: number; hit: boolean }
+  | { kind: "exchange"; installation: number; outcome: string };
 
 /** Scope is part of the key: a token narrowed to some repositories must not serve a wider request. */
 function scopeKey(scope: TokenScope | undefined): string {
@@ -84,6 +91,7 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
     Date.parse(token.expiresAt) - marginMs - jwt.serverNow();
 
   const flight = store.flight ?? localFlight;
+  const observe = options.observe;
   const fresh = async (key: string) => {
     const cached = await store.get(key);
     return cached && msLeft(cached) > 0 ? cached : undefined;
@@ -94,7 +102,15 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
     return flight.run(
       key,
       async () => {
-        const token = await exchangeToken(exchangeOptions, installationId, scope);
+        let token: InstallationToken;
+        try {
+          token = await exchangeToken(exchangeOptions, installationId, scope);
+        } catch (error) {
+          const outcome = error instanceof HookwrightError ? error.code : "error";
+          observe?.({ kind: "exchange", installation: installationId, outcome });
+          throw error;
+        }
+        observe?.({ kind: "exchange", installation: installationId, outcome: "success" });
         await store.set(key, token, msLeft(token));
         return token;
       },
@@ -116,8 +132,10 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
       }
       const key = keyFor(installationId, scope);
       const inFlight = pending.get(key);
+      const cached = inFlight ? undefined : await fresh(key);
+      // Joining an exchange under way is a miss too: the caller waits for GitHub all the same.
+      observe?.({ kind: "cache", installation: installationId, hit: cached !== undefined });
       if (inFlight) return inFlight;
-      const cached = await fresh(key);
       if (cached) return cached;
       // Every caller that missed while one exchange is under way shares that exchange.
       const again = pending.get(key);

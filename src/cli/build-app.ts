@@ -46,6 +46,7 @@ export function buildApp(
     webhooks: { path: config.webhookPath, deadlineMs: config.deadlineMs },
     stores: parts.stores,
     http: config.http,
+    metrics: config.metrics,
     scheduler: parts.scheduler,
     dependencies: { logger: parts.logger, events: parts.events },
     cwd: io.cwd,

@@ -51,7 +51,11 @@ export async function runCommand(pluginNames: string[], io: CliIo): Promise<void
 
 async function serve(config: Config, sandbox: Sandbox | undefined, names: string[], io: CliIo) {
   const secrets = config.app?.webhookSecrets ?? [sandbox!.webhookSecret];
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [...secrets, ...(config.metrics.token === undefined ? [] : [config.metrics.token])],
+  });
   if (config.app) {
     const { appId, privateKey } = config.app;
     logger.info({ appId, keyFingerprint: privateKey.fingerprint }, "private key loaded");
@@ -73,7 +77,9 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     deliveryConsole?.close();
     await stored.queue?.stop(0);
     await stored.stop();
-    throw describeListenFailure(error, config.port, host);
+    const metricsPort = (error as { metricsPort?: number } | null)?.metricsPort;
+    if (metricsPort === undefined) throw describeListenFailure(error, config.port, host);
+    throw describeListenFailure(error, metricsPort, host, "METRICS_PORT");
   });
   const base = `http://${localHost(host)}:${(server.address() as { port: number }).port}`;
   if (sandbox) {

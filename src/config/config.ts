@@ -34,6 +34,17 @@ export interface Config {
   publicUrl: string | undefined;
   http: HttpLimits;
   delivery: DeliveryConfig;
+  metrics: MetricsConfig;
+}
+
+/** `/metrics`: its own port or the webhook port, an optional bearer token, the label bound. */
+export interface MetricsConfig {
+  /** METRICS_PORT: served there (on HOST) instead of the webhook port. */
+  port: number | undefined;
+  /** METRICS_TOKEN: every scrape sends `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** METRICS_TOP_INSTALLATIONS: installations labelled on the rate-limit gauge. */
+  topInstallations: number;
 }
 
 /** Queue, workers, leases and the local journal. */

@@ -5,6 +5,7 @@ import { bad, readInteger, value, type Env } from "./env-values.js";
 import { readDeliveryConfig } from "./read-delivery-config.js";
 import { parseDuration } from "./parse-duration.js";
 import { readHttpLimits } from "./read-http-limits.js";
+import { readMetricsConfig } from "./read-metrics-config.js";
 import { readPrivateKey } from "./read-private-key.js";
 
 export type { Env } from "./env-values.js";
@@ -142,10 +143,13 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
   if (consoleToken !== undefined && consoleToken.length < MIN_CONSOLE_TOKEN) {
     throw bad("CONSOLE_TOKEN", `must be at least ${MIN_CONSOLE_TOKEN} characters`);
   }
+  // Read in the order they are listed, so the first bad variable is the one named.
+  const app = readApp(env, readFile, options.webhookSecretOptional === true);
+  const port = readInteger(env, "PORT", 3000, 0, 65535);
   return {
-    app: readApp(env, readFile, options.webhookSecretOptional === true),
+    app,
     webhookPath,
-    port: readInteger(env, "PORT", 3000, 0, 65535),
+    port,
     host: value(env, "HOST"),
     apiUrl: readApiUrl(env),
     webUrl: readWebUrl(env),
@@ -171,5 +175,6 @@ export function readConfig(env: Env, options: ReadConfigOptions = {}): Config {
     production,
     publicUrl: value(env, "PUBLIC_URL") && new URL(readUrl(env, "PUBLIC_URL", "")).origin,
     http: readHttpLimits(env),
+    metrics: readMetricsConfig(env, port),
   };
 }

@@ -26,7 +26,7 @@ export interface DeliveryEntry {
   durationMs: number | null;
   plugins: string[];
   error: string | null;
-  calls: ObservedCall[];
+  calls: Pick<ObservedCall, "method" | "path" | "status">[];
   /** True when the request's bytes are kept, so it can be sent again. */
   replayable: boolean;
 }
@@ -166,9 +166,10 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
       return changed(item.entry);
     }
     if (event.type === "api-call") {
-      const item = latest(event.id);
+      const item = event.id === undefined ? undefined : latest(event.id);
       if (!item || item.entry.calls.length >= MAX_CALLS) return;
-      item.entry.calls.push({ ...event.call });
+      const { method, path, status } = event.call;
+      item.entry.calls.push({ method, path, status });
       return changed(item.entry);
     }
     if (event.type === "finished") {

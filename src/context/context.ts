@@ -78,8 +78,8 @@ export class Context<E extends EventName = EventName> {
   }
 
   /**
-   * Logger bound to delivery, event, installation, repository and plugin; calling it logs at
-   * info, as in Probot ≤ 12.
+   * Logger bound to `deliveryId`, `event`, `action`, `installationId`, `repo` and `plugin`;
+   * calling it logs at info, as in Probot ≤ 12.
    * @example
    * context.log.info({ labels: 2 }, "labelled");
    */

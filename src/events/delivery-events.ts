@@ -7,6 +7,12 @@ export interface ObservedCall {
   path: string;
   /** 0 when no answer came (network failure, timeout). */
   status: number;
+  /** From sending the call to its answer's headers (its body is read after). */
+  seconds: number;
+  /** GitHub's `x-ratelimit-remaining` on the answer, when it sent one. */
+  rateLimitRemaining?: number;
+  /** Which limit that is (`x-ratelimit-resource`): `core`, `graphql`, `search`… */
+  rateLimitResource?: string;
 }
 
 /** What a delivery is about, enough to show and count it without its payload. */
@@ -16,6 +22,8 @@ export interface DeliverySummary {
   name: string;
   /** `issues.opened`, or the bare name when the payload has no action. */
   event: string;
+  /** The payload's `action`, when it has one. */
+  action?: string;
   installation?: number;
   repo?: string;
 }
@@ -32,15 +40,22 @@ export interface AnsweredRequest {
 /**
  * Everything that happens to a delivery, in order: received (verified), answered, started
  * (handlers about to run, possibly in a worker), each plugin's start and end, its API calls,
- * finished; `dead` when a queued delivery's attempts ran out. Metrics and the console
- * subscribe; nothing in the pipeline depends on who listens.
+ * finished; `dead` when a queued delivery's attempts ran out. Besides: `refused` for every
+ * webhook request turned away (its error code), `token` for each installation token asked
+ * of the cache, `token-exchange` for each exchange with GitHub. Metrics, the console and the
+ * delivery log subscribe; nothing in the pipeline depends on who listens.
  */
-export type DeliveryEvent =
+export type DeliveryEvent = (
   | { type: "received"; delivery: DeliverySummary }
   | { type: "answered"; request: AnsweredRequest }
+  | { type: "refused"; code: string; status: number }
   | { type: "started"; delivery: DeliverySummary; attempt: number }
   | { type: "plugin"; id: string; plugin: string; outcome: "started" | "completed" | "failed" }
-  | { type: "api-call"; id: string; call: ObservedCall }
+  /** `id` is absent for a call made outside any delivery (a plugin's `app.auth()` at load). */
+  | { type: "api-call"; id?: string; call: ObservedCall }
+  | { type: "token"; installation: number; cache: "hit" | "miss" }
+  /** `outcome`: "success", or the error code the exchange failed with. */
+  | { type: "token-exchange"; installation: number; outcome: string }
   | {
       type: "finished";
       delivery: DeliverySummary;
@@ -49,27 +64,64 @@ export type DeliveryEvent =
       /** The handlers' failure, scrubbed to a message (it may cross processes). */
       error?: string;
     }
-  | { type: "dead"; delivery: DeliverySummary; attempts: number; error?: string };
+  | { type: "dead"; delivery: DeliverySummary; attempts: number; error?: string }
+) & {
+  /** Set on an event a worker in another process sent back (see relay-events.ts). */
+  relayed?: true;
+};
 
 export type DeliveryEventType = DeliveryEvent["type"];
 export type Listener = (event: DeliveryEvent) => void;
+
+export const EVENT_TYPES: readonly DeliveryEventType[] = [
+  "received",
+  "answered",
+  "refused",
+  "started",
+  "plugin",
+  "api-call",
+  "token",
+  "token-exchange",
+  "finished",
+  "dead",
+];
+
+export interface SubscribeOptions {
+  /**
+   * False: only events of this process, never those relayed from workers elsewhere (what
+   * was counted or logged there already). Such a listener never asks workers to relay.
+   */
+  relayed?: boolean;
+}
 
 /** The one stream of delivery events a process has. */
 export interface DeliveryEvents {
   emit(event: DeliveryEvent): void;
   /** Returns the unsubscribe. A listener that throws is dropped from that emit, never the pipeline. */
-  subscribe(listener: Listener, types?: readonly DeliveryEventType[]): () => void;
+  subscribe(
+    listener: Listener,
+    types?: readonly DeliveryEventType[],
+    options?: SubscribeOptions,
+  ): () => void;
   /** True when someone listens to `type`: emitters skip building events nobody reads. */
   wants(type: DeliveryEventType): boolean;
+  /** True when someone listens to `type` relayed from other processes. */
+  wantsRelayed(type: DeliveryEventType): boolean;
+}
+
+interface Subscription {
+  listener: Listener;
+  relayed: boolean;
 }
 
 export function createDeliveryEvents(): DeliveryEvents {
-  const byType = new Map<DeliveryEventType, Listener[]>();
+  const byType = new Map<DeliveryEventType, Subscription[]>();
   return {
     emit(event) {
-      const listeners = byType.get(event.type);
-      if (listeners === undefined) return;
-      for (const listener of listeners) {
+      const subscriptions = byType.get(event.type);
+      if (subscriptions === undefined) return;
+      for (const { listener, relayed } of subscriptions) {
+        if (event.relayed && !relayed) continue;
         try {
           listener(event);
         } catch {
@@ -77,25 +129,18 @@ export function createDeliveryEvents(): DeliveryEvents {
         }
       }
     },
-    subscribe(listener, types) {
-      const chosen: readonly DeliveryEventType[] = types ?? [
-        "received",
-        "answered",
-        "started",
-        "plugin",
-        "api-call",
-        "finished",
-        "dead",
-      ];
-      for (const type of chosen) byType.set(type, [...(byType.get(type) ?? []), listener]);
+    subscribe(listener, types = EVENT_TYPES, options = {}) {
+      const subscription = { listener, relayed: options.relayed ?? true };
+      for (const type of types) byType.set(type, [...(byType.get(type) ?? []), subscription]);
       return () => {
-        for (const type of chosen) {
-          const left = (byType.get(type) ?? []).filter((each) => each !== listener);
+        for (const type of types) {
+          const left = (byType.get(type) ?? []).filter((each) => each !== subscription);
           if (left.length > 0) byType.set(type, left);
           else byType.delete(type);
         }
       };
     },
     wants: (type) => byType.has(type),
+    wantsRelayed: (type) => byType.get(type)?.some((each) => each.relayed) ?? false,
   };
 }

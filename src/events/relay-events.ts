@@ -13,8 +13,8 @@ export interface EventRoute {
 
 function deliveryIdOf(event: DeliveryEvent): string | undefined {
   if (event.type === "plugin" || event.type === "api-call") return event.id;
-  if (event.type === "answered") return undefined;
-  return event.delivery.id;
+  if ("delivery" in event) return event.delivery.id;
+  return undefined;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function receiveRelayedEvents(options: {
   options.subscriber.on("message", (from: string, text: string) => {
     if (from !== channel) return;
     try {
-      options.events.emit(JSON.parse(text) as DeliveryEvent);
+      options.events.emit({ ...(JSON.parse(text) as DeliveryEvent), relayed: true });
     } catch {
       options.logger.debug("a relayed delivery event was not JSON");
     }

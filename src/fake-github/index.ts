@@ -16,6 +16,7 @@ import { createFakeState } from "./state.js";
 import { requestedTokenFormat } from "./tokens.js";
 import { fakeTokenFormat } from "../config/fake-token-format.js";
 import type { FakeGitHub, FakeGitHubOptions, GraphqlHandler, RecordedCall } from "./types.js";
+import { createRateLimits } from "./rate-limits.js";
 
 export type * from "./types.js";
 
@@ -59,6 +60,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
   const stalls = createStalls();
   let graphqlHandler: GraphqlHandler | undefined;
   let latencyMs = 0;
+  const rateLimits = createRateLimits();
   let server: LoopbackServer | undefined;
 
   async function handle(request: Request, signal = request.signal): Promise<Response> {
@@ -106,7 +108,7 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
           ));
     record(result.status);
     if (latencyMs > 0) await delay(latencyMs);
-    const response = toResponse(result, clock.now());
+    const response = toResponse(rateLimits(credentials, pathname, result), clock.now());
     if (injected?.kind === "trickle") {
       return stalls.trickle(response, injected.trickle, signal);
     }

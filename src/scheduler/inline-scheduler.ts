@@ -82,7 +82,7 @@ export function createInlineScheduler(options: InlineSchedulerOptions): Schedule
         try {
           await options.journal?.add(run.delivery.id, now);
         } catch (error) {
-          options.logger.error({ err: error, delivery: run.delivery.id }, "could not journal");
+          options.logger.error({ err: error, deliveryId: run.delivery.id }, "could not journal");
         }
         await run.release();
       }

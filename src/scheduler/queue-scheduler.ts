@@ -54,7 +54,7 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     }
     if (state !== "unknown") return "queued" as const;
     if (await full()) throw new HookwrightError("QUEUE_FULL");
-    const observe = RELAYED.filter((type) => events.wants(type));
+    const observe = RELAYED.filter((type) => events.wantsRelayed(type));
     await queue.add(
       QUEUE_NAME,
       { id, name, payload, origin: options.origin, observe },
@@ -80,5 +80,19 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     },
     drain: (timeoutMs) => options.local?.drain(timeoutMs) ?? Promise.resolve([]),
     inFlight: () => options.local?.inFlight() ?? 0,
+    async stats() {
+      // Ascending, the first waiting job is the oldest: BullMQ adds at the list's head.
+      const [counts, [oldest]] = await Promise.all([
+        queue.getJobCounts("waiting", "active", "delayed", "failed"),
+        queue.getWaiting(0, 0),
+      ]);
+      return {
+        waiting: counts.waiting ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        failed: counts.failed ?? 0,
+        oldestWaitingSeconds: oldest ? Math.max(0, (clock.now() - oldest.timestamp) / 1000) : 0,
+      };
+    },
   };
 }

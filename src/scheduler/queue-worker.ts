@@ -6,6 +6,7 @@ import type { DeliveryRunner } from "../app/run-delivery.js";
 import { systemClock, type Clock } from "../clock.js";
 import type { DeliveryEvents } from "../events/delivery-events.js";
 import { publishEvents, type EventRoute } from "../events/relay-events.js";
+import { deliveryFields } from "../logging/log-deliveries.js";
 import type { DeliveryRecords } from "../webhooks/delivery-records.js";
 import { describeDelivery } from "../webhooks/describe-delivery.js";
 import { QUEUE_NAME, type DeliveryJob, type QueueSettings } from "./delivery-queue.js";
@@ -99,7 +100,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     const summary = describeDelivery(job.data);
     logger.error(
-      { delivery: job.data.id, event: summary.event, attempts: job.attemptsMade, err: error },
+      { ...deliveryFields(summary), attempts: job.attemptsMade, err: error },
       "delivery failed on every attempt; it waits in the failed set (hookwright jobs failed)",
     );
     routes.set(job.data.id, job.data);
@@ -126,7 +127,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
           // Back to waiting at once, for another worker: not after a lock timeout.
           await held?.job.moveToWait(held.token);
         } catch (error) {
-          logger.warn({ err: error, delivery: run.delivery.id }, "job left to the stalled check");
+          logger.warn({ err: error, deliveryId: run.delivery.id }, "job left to the stalled check");
         }
         await run.release();
       }

@@ -6,6 +6,16 @@ export interface Scheduled {
   body: unknown;
 }
 
+/** What the delivery queue holds now, read from it when `/metrics` is scraped. */
+export interface QueueStats {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  /** Seconds since the oldest waiting job was queued; 0 when none waits. */
+  oldestWaitingSeconds: number;
+}
+
 /**
  * How an accepted delivery gets run: inline (now, in this process, 202 at the deadline) or
  * queued (BullMQ, run by workers). The receiver verifies and parses; the scheduler decides
@@ -21,4 +31,6 @@ export interface Scheduler {
   drain(timeoutMs: number): Promise<string[]>;
   /** Deliveries whose handlers run in this process now. */
   inFlight(): number;
+  /** The queue's depth and its oldest waiting job's age; only a queue has them. */
+  stats?(): Promise<QueueStats>;
 }

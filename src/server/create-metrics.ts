@@ -1,5 +1,9 @@
 import type { Registry } from "prom-client";
 import type { DeliveryEvent, DeliveryEvents } from "../events/delivery-events.js";
+import type { QueueStats } from "../scheduler/scheduler.js";
+import { createCounts, createSamples } from "./metric-counts.js";
+import { registerMetrics, type MetricSources } from "./register-metrics.js";
+import { createTopInstallations } from "./top-installations.js";
 
 export type HandlerOutcome = "completed" | "failed" | "handed-back";
 
@@ -11,101 +15,124 @@ export interface Metrics {
   close(): void;
 }
 
-/** Handler times kept while nobody scrapes; past this they are counted as dropped. */
+export interface MetricsOptions {
+  events: DeliveryEvents;
+  inFlight: () => number;
+  /** Request body bytes held now, and the budget they may fill (body-budget.ts). */
+  bodyBudget?: { inUse(): number; readonly maxBytes: number };
+  /** The queue's depth, read only when scraped. */
+  queueStats?: () => Promise<QueueStats>;
+  /** Installations given their own label on the rate-limit gauge; the rest are "other". */
+  topInstallations?: number;
+}
+
+/** Observations kept while nobody scrapes; past this they are counted as dropped. */
 const MAX_PENDING = 100_000;
-const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 30, 60, 300];
+export const DEFAULT_TOP_INSTALLATIONS = 20;
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** `error` when no answer came (network failure, timeout): status 0. */
+export function statusClass(status: number): string {
+  if (status <= 0) return "error";
+  return `${Math.min(5, Math.max(1, Math.floor(status / 100)))}xx`;
+}
 
 /**
  * Counts go into plain maps on the hot path; prom-client (60–100 ms to import) is loaded on
  * the first scrape, and each scrape moves what was counted since into its metrics. So a
- * server nobody scrapes never loads it, and none of it is paid at start.
+ * server nobody scrapes never loads it, and none of it is paid at start. What is a level
+ * rather than a count (in flight, body bytes, the queue) is read at scrape time only.
  */
-export function createMetrics(options: {
-  events: DeliveryEvents;
-  inFlight: () => number;
-}): Metrics {
-  const answers = new Map<string, number>();
-  let dead = 0;
-  let pending: { event: string; outcome: HandlerOutcome; seconds: number }[] = [];
-  let dropped = 0;
+export function createMetrics(options: MetricsOptions): Metrics {
+  const sources: MetricSources = {
+    answers: createCounts(),
+    handled: createSamples(MAX_PENDING),
+    dead: createCounts(),
+    refused: createCounts(),
+    tokenHits: createCounts(),
+    tokenMisses: createCounts(),
+    tokenExchanges: createCounts(),
+    apiCalls: createCounts(),
+    apiTimes: createSamples(MAX_PENDING),
+    rateLimits: createTopInstallations(options.topInstallations ?? DEFAULT_TOP_INSTALLATIONS),
+    inFlight: options.inFlight,
+    bodyBudget: options.bodyBudget,
+    queueStats: options.queueStats,
+    maxPending: MAX_PENDING,
+  };
+  // The installation of each delivery running here, for its API calls' rate-limit headers.
+  const installations = new Map<string, number>();
   let registry: Promise<Registry> | undefined;
+
+  const count = (event: DeliveryEvent) => {
+    if (event.type === "answered") {
+      sources.answers.add(
+        event.request.delivery?.name ?? "unverified",
+        String(event.request.status),
+      );
+    } else if (event.type === "finished") {
+      sources.handled.push({
+        event: event.delivery.name,
+        outcome: event.outcome,
+        seconds: event.seconds,
+      });
+    } else if (event.type === "dead") {
+      sources.dead.add();
+    }
+  };
+  // What happened in this process only: a worker elsewhere counts its own calls and tokens.
+  const countLocal = (event: DeliveryEvent) => {
+    if (event.type === "api-call") {
+      const { call } = event;
+      const method = METHODS.has(call.method) ? call.method : "OTHER";
+      const status = statusClass(call.status);
+      sources.apiCalls.add(method, status);
+      sources.apiTimes.push({ method, status, seconds: call.seconds });
+      const installation = event.id === undefined ? undefined : installations.get(event.id);
+      // `/app/…` calls are made with the app's JWT: their limit is the app's, not the
+      // installation's. GraphQL and search have limits of their own: the gauge is REST's core.
+      if (
+        installation !== undefined &&
+        call.rateLimitRemaining !== undefined &&
+        (call.rateLimitResource ?? "core") === "core" &&
+        !call.path.startsWith("/app/")
+      ) {
+        sources.rateLimits.note(installation, call.rateLimitRemaining);
+      }
+    } else if (event.type === "started") {
+      if (event.delivery.installation !== undefined) {
+        installations.set(event.delivery.id, event.delivery.installation);
+      }
+    } else if (event.type === "finished") {
+      installations.delete(event.delivery.id);
+    } else if (event.type === "refused") {
+      sources.refused.add(event.code);
+    } else if (event.type === "token") {
+      (event.cache === "hit" ? sources.tokenHits : sources.tokenMisses).add();
+    } else if (event.type === "token-exchange") {
+      sources.tokenExchanges.add(event.outcome);
+    }
+  };
+  const unsubscribe = [
+    options.events.subscribe(count, ["answered", "finished", "dead"]),
+    options.events.subscribe(
+      countLocal,
+      ["api-call", "started", "finished", "refused", "token", "token-exchange"],
+      { relayed: false },
+    ),
+  ];
 
   async function build(): Promise<Registry> {
     const client = await import("prom-client");
-    const registers = [new client.Registry()];
-    client.collectDefaultMetrics({ register: registers[0] });
-    new client.Counter({
-      name: "hookwright_deliveries_total",
-      help: "Webhook requests answered, by event (unverified: not a verified delivery) and HTTP status",
-      labelNames: ["event", "status"],
-      registers,
-      collect() {
-        for (const [key, count] of answers) {
-          const [event = "", status = ""] = key.split("\n");
-          this.inc({ event, status }, count);
-        }
-        answers.clear();
-      },
-    });
-    new client.Histogram({
-      name: "hookwright_handler_duration_seconds",
-      help: "Time from a delivery's handlers starting to all of them finishing, by event and outcome",
-      labelNames: ["event", "outcome"],
-      buckets: DURATION_BUCKETS,
-      registers,
-      collect() {
-        for (const { event, outcome, seconds } of pending)
-          this.observe({ event, outcome }, seconds);
-        pending = [];
-      },
-    });
-    new client.Counter({
-      name: "hookwright_handler_durations_dropped_total",
-      help: `Handler times not kept because more than ${MAX_PENDING} waited for a scrape`,
-      registers,
-      collect() {
-        this.inc(dropped);
-        dropped = 0;
-      },
-    });
-    new client.Counter({
-      name: "hookwright_deliveries_dead_total",
-      help: "Queued deliveries whose attempts ran out; they wait in the failed set (hookwright jobs failed)",
-      registers,
-      collect() {
-        this.inc(dead);
-        dead = 0;
-      },
-    });
-    new client.Gauge({
-      name: "hookwright_deliveries_in_flight",
-      help: "Deliveries whose handlers are running now",
-      registers,
-      collect() {
-        this.set(options.inFlight());
-      },
-    });
-    return registers[0]!;
+    const created = new client.Registry();
+    client.collectDefaultMetrics({ register: created });
+    registerMetrics(client, created, sources);
+    return created;
   }
 
-  const handled = (event: string, outcome: HandlerOutcome, seconds: number) => {
-    if (pending.length >= MAX_PENDING) dropped += 1;
-    else pending.push({ event, outcome, seconds });
-  };
-  const count = (event: DeliveryEvent) => {
-    if (event.type === "answered") {
-      const key = `${event.request.delivery?.name ?? "unverified"}\n${event.request.status}`;
-      answers.set(key, (answers.get(key) ?? 0) + 1);
-    } else if (event.type === "finished") {
-      handled(event.delivery.name, event.outcome, event.seconds);
-    } else if (event.type === "dead") {
-      dead += 1;
-    }
-  };
-  const unsubscribe = options.events.subscribe(count, ["answered", "finished", "dead"]);
-
   return {
-    close: unsubscribe,
+    close: () => unsubscribe.forEach((each) => each()),
     async render() {
       // A failed import is tried again on the next scrape.
       registry ??= build().catch((error: unknown) => {

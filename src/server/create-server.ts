@@ -6,12 +6,16 @@ import express, {
 } from "express";
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
+import type { DeliveryEvents } from "../events/delivery-events.js";
 import { HookwrightError, isHookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
+import { deliveryFields } from "../logging/log-deliveries.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
+import { describeDelivery } from "../webhooks/describe-delivery.js";
 import { isDeliveryId } from "../webhooks/parse-delivery.js";
 import { createBodyBudget, type BodyBudget } from "./body-budget.js";
 import type { Metrics } from "./create-metrics.js";
 import { logRequests } from "./log-requests.js";
+import { metricsRoute, type MetricsAccess } from "./metrics-route.js";
 import { readRawBody } from "./read-raw-body.js";
 import { DEFAULT_HTTP_LIMITS } from "./server-limits.js";
 
@@ -24,8 +28,14 @@ export interface ServerOptions {
   logger: Logger;
   readiness: () => Readiness;
   metrics: Metrics;
+  /** With a port, `/metrics` is not served here (404); with a token, it needs it. */
+  metricsAccess?: MetricsAccess;
+  /** Told of every webhook request refused before the receiver saw it (`refused`). */
+  events?: DeliveryEvents;
   /** Request body bytes held at once across all requests; over it, 503 (SERVER_BUSY). */
   bodyBudgetBytes?: number;
+  /** The budget itself, when the caller reports it too (metrics); else one of bodyBudgetBytes. */
+  bodyBudget?: BodyBudget;
   clock?: Clock;
 }
 
@@ -59,18 +69,31 @@ function asClientError(error: unknown): unknown {
   return new HookwrightError("INVALID_REQUEST", "the request is malformed", { cause: error });
 }
 
+/** The receiver reports its own refusals; these are the ones made before it reads a byte. */
+function refusedHere(events: DeliveryEvents | undefined, error: unknown): void {
+  if (!isHookwrightError(error) || !events?.wants("refused")) return;
+  events.emit({ type: "refused", code: error.code, status: toHttpStatus(error) });
+}
+
 // No JSON parser in front of the webhook: the signature covers the raw bytes.
-function webhookRoute(receiver: WebhookReceiver, budget: BodyBudget): RequestHandler {
+function webhookRoute(
+  receiver: WebhookReceiver,
+  budget: BodyBudget,
+  events: DeliveryEvents | undefined,
+): RequestHandler {
   return async (req, res) => {
     // Logged with the request even when the delivery is refused before it is parsed, but only
     // in GitHub's form: a stranger's 16 KB header is not written to the log.
     const id = req.get("x-github-delivery");
-    res.locals.delivery = id !== undefined && isDeliveryId(id) ? id : undefined;
+    res.locals.deliveryId = id !== undefined && isDeliveryId(id) ? id : undefined;
     const claim = budget.claim();
     try {
-      const body = await readRawBody(req, MAX_BODY_BYTES, claim);
+      const body = await readRawBody(req, MAX_BODY_BYTES, claim).catch((error: unknown) => {
+        refusedHere(events, error);
+        throw error;
+      });
       const result = await receiver.receive(req.headers, body);
-      if (result.delivery) res.locals.event = result.delivery.name;
+      if (result.delivery) res.locals.delivery = deliveryFields(describeDelivery(result.delivery));
       // Written directly: res.json's content-type lookup and freshness checks showed in the
       // profile, and this answer never has an ETag or a range.
       const text = JSON.stringify(result.body);
@@ -104,18 +127,21 @@ export function createServer(options: ServerOptions): {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(logRequests(options.logger, { clock: options.clock }));
-  const budget = createBodyBudget(options.bodyBudgetBytes ?? DEFAULT_HTTP_LIMITS.bodyBudgetBytes);
-  app.post(options.webhookPath, webhookRoute(options.receiver, budget));
+  const budget =
+    options.bodyBudget ??
+    createBodyBudget(options.bodyBudgetBytes ?? DEFAULT_HTTP_LIMITS.bodyBudgetBytes);
+  app.post(options.webhookPath, webhookRoute(options.receiver, budget, options.events));
   app.all(options.webhookPath, (_req, res) => {
     res.set("allow", "POST");
-    sendError(res, new HookwrightError("METHOD_NOT_ALLOWED", "use POST for webhook deliveries"));
+    const error = new HookwrightError("METHOD_NOT_ALLOWED", "use POST for webhook deliveries");
+    refusedHere(options.events, error);
+    sendError(res, error);
   });
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
   app.get("/ping", (_req, res) => void res.type("text/plain").send("PONG"));
-  app.get("/metrics", async (_req, res) => {
-    const { contentType, text } = await options.metrics.render();
-    res.type(contentType).send(text);
-  });
+  if (options.metricsAccess?.port === undefined) {
+    app.get("/metrics", metricsRoute(options.metrics, options.metricsAccess?.token));
+  }
   app.get("/ready", (_req, res) => {
     const state = options.readiness();
     res.status(state === "ready" ? 200 : 503).json({ status: state });

@@ -14,7 +14,7 @@ export interface LogRequestsOptions {
 /**
  * A stranger decides how many requests are refused and what they carry, so those lines are
  * rate-limited and hold only bounded fields: a path cut short, a delivery id only in GitHub's
- * form (the route sets `res.locals.delivery` after checking it).
+ * form (the route sets `res.locals.deliveryId` after checking it).
  */
 function refusalLimit(clock: Clock) {
   let windowStart = Number.NEGATIVE_INFINITY;
@@ -39,7 +39,12 @@ function refusalLimit(clock: Clock) {
   };
 }
 
-/** One line per request once answered: method, path, status, time, and the delivery it carried. */
+/**
+ * One line per request once answered: method, path, HTTP status (`statusCode`: `status` is a
+ * delivery's outcome on delivery lines), `durationMs`, and the delivery it carried: its
+ * `deliveryId` once in GitHub's form, and its event, action, installation and repository
+ * once verified (the route sets `res.locals.delivery`).
+ */
 export function logRequests(logger: Logger, options: LogRequestsOptions = {}): RequestHandler {
   const limit = refusalLimit(options.clock ?? systemClock);
   return (req, res, next) => {
@@ -65,10 +70,11 @@ export function logRequests(logger: Logger, options: LogRequestsOptions = {}): R
       const line = {
         method: req.method,
         path,
-        status,
-        ms: Math.round((performance.now() - started) * 1000) / 1000,
-        delivery: res.locals.delivery as string | undefined,
-        event: res.locals.event as string | undefined,
+        statusCode: status,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+        ...(res.locals.delivery as Record<string, unknown> | undefined),
+        // The header's id, once checked: the one field known before the body is verified.
+        deliveryId: res.locals.deliveryId as string | undefined,
       };
       logger[level](line, "request");
     });

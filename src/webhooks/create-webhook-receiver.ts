@@ -36,11 +36,10 @@ export function createWebhookReceiver(options: WebhookReceiverOptions): WebhookR
       }
       return { ...(await scheduler.schedule(delivery)), delivery };
     } catch (error) {
-      return {
-        status: toHttpStatus(error),
-        body: toErrorBody(error),
-        ...(delivery && { delivery }),
-      };
+      const status = toHttpStatus(error);
+      const body = toErrorBody(error);
+      if (events.wants("refused")) events.emit({ type: "refused", code: body.error.code, status });
+      return { status, body, ...(delivery && { delivery }) };
     }
   }
   return {

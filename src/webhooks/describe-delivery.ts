@@ -14,6 +14,7 @@ export function describeDelivery(delivery: Delivery): DeliverySummary {
     name: delivery.name,
     event: action ? `${delivery.name}.${action}` : delivery.name,
   };
+  if (action) summary.action = action;
   if (typeof payload.installation?.id === "number") summary.installation = payload.installation.id;
   if (typeof payload.repository?.full_name === "string")
     summary.repo = payload.repository.full_name;

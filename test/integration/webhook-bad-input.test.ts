@@ -47,7 +47,7 @@ describe("bad input to the webhook path", () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("INVALID_HEADER");
       const lines = app.logs().filter((record) => record.msg === "request");
-      expect(lines.at(-1)).toMatchObject({ status: 400, level: 40 });
+      expect(lines.at(-1)).toMatchObject({ statusCode: 400, level: 40 });
       expect(app.logs().some((record) => (record.level as number) >= 50)).toBe(false);
     },
   );

@@ -257,7 +257,7 @@ describe("POST webhook path over HTTP", () => {
     expect(res.status).toBe(500);
     expectErrorBody(res.body, "HANDLER_FAILED");
     const failure = logs.records().find((record) => record.msg === "handler failed");
-    expect(failure).toMatchObject({ delivery: delivery.id, plugin: "failing" });
+    expect(failure).toMatchObject({ deliveryId: delivery.id, plugin: "failing" });
     expect(JSON.stringify(failure)).toContain(MARKER);
   });
 
@@ -466,9 +466,19 @@ describe("other routes", () => {
     await request(hookwright.express).get("/health");
     const lines = logs.records().filter((record) => record.msg === "request");
     expect(lines).toEqual([
-      expect.objectContaining({ method: "POST", path: PATH, status: 200, delivery: delivery.id }),
-      expect.objectContaining({ method: "POST", path: PATH, status: 401, delivery: bad.id }),
-      expect.objectContaining({ method: "GET", path: "/health", status: 200 }),
+      expect.objectContaining({
+        method: "POST",
+        path: PATH,
+        statusCode: 200,
+        durationMs: expect.any(Number),
+        deliveryId: delivery.id,
+        event: "issues.opened",
+        action: "opened",
+        installationId: 1,
+        repo: "Codertocat/Hello-World",
+      }),
+      expect.objectContaining({ method: "POST", path: PATH, statusCode: 401, deliveryId: bad.id }),
+      expect.objectContaining({ method: "GET", path: "/health", statusCode: 200 }),
     ]);
     expect(logs.text()).not.toContain(SECRET);
   });

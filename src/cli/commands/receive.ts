@@ -9,11 +9,13 @@ import { HookwrightError } from "../../errors.js";
 import type { ClientFactory } from "../../github/create-client-factory.js";
 import { createTokenClientFactory } from "../../github/create-token-client-factory.js";
 import { createLogger } from "../../logging/create-logger.js";
+import { deliveryFields } from "../../logging/log-deliveries.js";
 import { findPlugins } from "../../plugin-loader/find-plugins.js";
 import { importPlugin } from "../../plugin-loader/import-plugin.js";
 import { registerTypeScriptFor } from "../../plugin-loader/register-typescript.js";
 import { withProbotOptions } from "../../app/probot-members.js";
 import { createEventRouter } from "../../app/create-event-router.js";
+import { describeDelivery } from "../../webhooks/describe-delivery.js";
 import type { CliIo } from "../io.js";
 import {
   createAppSetup,
@@ -136,7 +138,7 @@ export async function receiveCommand(
     await plugin(router.appFor(ref.name, options), options);
   }
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named");
-  const log = logger.child({ delivery: delivery.id, event: delivery.name });
+  const log = logger.child(deliveryFields(describeDelivery(delivery)));
   try {
     await router.dispatch(delivery);
   } catch (error) {

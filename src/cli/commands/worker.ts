@@ -6,6 +6,7 @@ import { HookwrightError } from "../../errors.js";
 import { createLogger } from "../../logging/create-logger.js";
 import { assembleApp, loadPlugins } from "../build-app.js";
 import type { CliIo } from "../io.js";
+import { describeListenFailure } from "../listen-failure.js";
 import { drain } from "../start-stores.js";
 import { requireApp } from "./app-setup.js";
 
@@ -28,10 +29,20 @@ export async function workerCommand(names: string[], io: CliIo): Promise<void> {
     );
   }
   const secrets = app.webhookSecrets;
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [...secrets, ...(config.metrics.token === undefined ? [] : [config.metrics.token])],
+  });
   const { refs, stored, hookwright } = await assembleApp(config, io, { names, logger, secrets });
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, Math.max(1, config.delivery.workers));
+  // No webhook port here: METRICS_PORT is the only way to see this process's GitHub calls.
+  await hookwright.serveMetrics(config.host).catch(async (error: unknown) => {
+    await drain(hookwright, stored.queue, 0, logger);
+    await stored.stop();
+    throw describeListenFailure(error, config.metrics.port ?? 0, config.host, "METRICS_PORT");
+  });
   logger.info({ concurrency: config.delivery.workerConcurrency }, "worker started");
   await new Promise<void>((done) => io.onShutdown(done));
   logger.info("shutting down: finishing jobs in flight");

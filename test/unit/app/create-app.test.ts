@@ -43,7 +43,7 @@ function issueOpened() {
 }
 
 describe("createApp", () => {
-  it("emits a delivery's events in order: received, started, plugin, API calls, finished, answered", async () => {
+  it("emits a delivery's events in order: received, started, plugin, token, API calls, finished, answered", async () => {
     const events = createDeliveryEvents();
     const seen: DeliveryEvent[] = [];
     events.subscribe((event) => seen.push(event));
@@ -61,6 +61,7 @@ describe("createApp", () => {
       id: delivery.id,
       name: "issues",
       event: "issues.opened",
+      action: "opened",
       installation: 1,
       repo: REPO,
     };
@@ -68,12 +69,19 @@ describe("createApp", () => {
       { type: "received", delivery: summary },
       { type: "started", delivery: summary, attempt: 1 },
       { type: "plugin", id: delivery.id, plugin: "commenter", outcome: "started" },
+      { type: "token", installation: 1, cache: "miss" },
       // The token exchange carries no x-github-delivery: it is the running delivery's.
       {
         type: "api-call",
         id: delivery.id,
-        call: { method: "POST", path: "/app/installations/1/access_tokens", status: 201 },
+        call: {
+          method: "POST",
+          path: "/app/installations/1/access_tokens",
+          status: 201,
+          seconds: expect.any(Number),
+        },
       },
+      { type: "token-exchange", installation: 1, outcome: "success" },
       {
         type: "api-call",
         id: delivery.id,
@@ -81,6 +89,9 @@ describe("createApp", () => {
           method: "POST",
           path: expect.stringMatching(/^\/repos\/Codertocat\/Hello-World\/issues\/\d+\/comments$/),
           status: 201,
+          seconds: expect.any(Number),
+          rateLimitRemaining: 4999,
+          rateLimitResource: "core",
         },
       },
       { type: "plugin", id: delivery.id, plugin: "commenter", outcome: "completed" },

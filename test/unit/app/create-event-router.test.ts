@@ -149,8 +149,8 @@ describe("createEventRouter", () => {
     const errors = logs.records().filter((record) => record.level === 50);
     expect(errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ delivery: "delivery-1", plugin: "broken" }),
-        expect.objectContaining({ delivery: "delivery-1", plugin: "second-broken" }),
+        expect.objectContaining({ deliveryId: "delivery-1", plugin: "broken" }),
+        expect.objectContaining({ deliveryId: "delivery-1", plugin: "second-broken" }),
       ]),
     );
     expect(errors).toHaveLength(2);
@@ -213,7 +213,7 @@ describe("createEventRouter", () => {
     await expect(router.dispatch(issuesOpened())).rejects.toBeInstanceOf(AggregateError);
     await tick();
     const line = logs.records().find((record) => record.msg === "onError handler failed");
-    expect(line).toMatchObject({ plugin: "reporter", delivery: "delivery-1" });
+    expect(line).toMatchObject({ plugin: "reporter", deliveryId: "delivery-1" });
     expect(JSON.stringify(line)).toContain("reporting failed");
   });
 
@@ -319,9 +319,10 @@ describe("createEventRouter", () => {
     await router.dispatch(issuesOpened());
     expect(children).toBe(3); // one for the delivery, shared; one per handler that logged
     const bound = expect.objectContaining({
-      delivery: "delivery-1",
+      deliveryId: "delivery-1",
       event: "issues.opened",
-      installation: 1,
+      action: "opened",
+      installationId: 1,
       repo: REPO,
       plugin: "labeler",
     });

@@ -21,6 +21,7 @@ const SUMMARY = {
   id: "d-1",
   name: "issues",
   event: "issues.opened",
+  action: "opened",
   installation: 7,
   repo: "o/r",
 };
@@ -161,7 +162,7 @@ describe("createDeliveryRunner", () => {
     expect(await run()).toMatchObject({ outcome: "completed" });
     expect(order.at(-1)).toBe("finished");
     expect(logs.records()).toContainEqual(
-      expect.objectContaining({ level: 50, delivery: DELIVERY.id }),
+      expect.objectContaining({ level: 50, deliveryId: DELIVERY.id }),
     );
   });
 
@@ -217,7 +218,7 @@ describe("createDeliveryRunner", () => {
     handler.open();
     await outcome;
     const warnings = logs.records().filter((record) => record.level === 40);
-    expect(warnings).toEqual([expect.objectContaining({ delivery: DELIVERY.id })]);
+    expect(warnings).toEqual([expect.objectContaining({ deliveryId: DELIVERY.id })]);
   });
 
   it("hands a run back on release: the record is freed, the run ends released and emits handed-back", async () => {

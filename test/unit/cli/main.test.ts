@@ -173,6 +173,29 @@ describe("main", () => {
     }
   });
 
+  it("exits 2 naming METRICS_PORT when the metrics port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    writeFileSync(join(cwd, "noop.mjs"), "export default () => {};\n");
+    try {
+      const result = await run(["run"], {
+        ...APP,
+        PORT: "0",
+        METRICS_PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+        PLUGINS: "./noop.mjs",
+      });
+      expect(result.code).toBe(2);
+      expect(result.errLines).toEqual([
+        `hookwright: METRICS_PORT ${port} is already in use on 127.0.0.1: stop what is using it, or set METRICS_PORT to a free port`,
+      ]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it("exits 2 with one line on an HTTP limit that cannot work", async () => {
     const result = await run(["run"], {
       ...APP,

@@ -41,4 +41,21 @@ describe("delivery events", () => {
     expect(() => events.emit(started)).not.toThrow();
     expect(seen).toEqual(["started"]);
   });
+
+  it("keeps relayed events from a listener of this process's events only, and says who wants them relayed", () => {
+    const events = createDeliveryEvents();
+    const local: string[] = [];
+    const everything: string[] = [];
+    events.subscribe((event) => local.push(event.type), ["started", "api-call"], {
+      relayed: false,
+    });
+    expect(events.wants("api-call")).toBe(true);
+    expect(events.wantsRelayed("api-call")).toBe(false);
+    events.subscribe((event) => everything.push(event.type), ["started"]);
+    expect(events.wantsRelayed("started")).toBe(true);
+    events.emit(started);
+    events.emit({ ...started, relayed: true });
+    expect(local).toEqual(["started"]);
+    expect(everything).toEqual(["started", "started"]);
+  });
 });

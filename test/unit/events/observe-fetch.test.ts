@@ -27,7 +27,12 @@ describe("observeFetch", () => {
       {
         type: "api-call",
         id: "d1",
-        call: { method: "POST", path: "/repos/o/r/issues/1/comments?x=1", status: 201 },
+        call: {
+          method: "POST",
+          path: "/repos/o/r/issues/1/comments?x=1",
+          status: 201,
+          seconds: expect.any(Number),
+        },
       },
     ]);
   });
@@ -48,7 +53,12 @@ describe("observeFetch", () => {
       {
         type: "api-call",
         id: "d2",
-        call: { method: "GET", path: "/app/installations/1/access_tokens", status: 0 },
+        call: {
+          method: "GET",
+          path: "/app/installations/1/access_tokens",
+          status: 0,
+          seconds: expect.any(Number),
+        },
       },
     ]);
   });

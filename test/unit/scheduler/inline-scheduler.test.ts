@@ -209,7 +209,7 @@ describe("createInlineScheduler", () => {
     const { send, logs } = setup({ records });
     expect((await send()).status).toBe(200);
     const line = logs.records().find((record) => record.level === 50);
-    expect(line).toMatchObject({ delivery: DELIVERY.id });
+    expect(line).toMatchObject({ deliveryId: DELIVERY.id });
   });
 
   it("drain waits for running deliveries", async () => {
@@ -277,7 +277,7 @@ describe("createInlineScheduler", () => {
     expect(await scheduler.drain(20)).toEqual([DELIVERY.id]);
     expect(await records.begin(DELIVERY.id, "next")).toBe("started");
     expect(logs.records()).toContainEqual(
-      expect.objectContaining({ level: 50, delivery: DELIVERY.id }),
+      expect.objectContaining({ level: 50, deliveryId: DELIVERY.id }),
     );
     handler.open();
   });

@@ -64,6 +64,8 @@ export async function openQueueHarness(
     seen,
     logs,
     runner,
+    /** A connection BullMQ's worker may block on, closed with the harness. */
+    workerConnection,
     /** The receiver's side: a queue scheduler on this queue, as process `origin`. */
     scheduler: (origin = "here") =>
       createQueueScheduler({ queue, records, events, logger: logs.logger, origin }),

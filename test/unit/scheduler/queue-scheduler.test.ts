@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { Worker } from "bullmq";
+import { systemClock } from "../../../src/clock.js";
+import { createDeliveryEvents } from "../../../src/events/delivery-events.js";
+import { QUEUE_NAME } from "../../../src/scheduler/delivery-queue.js";
 import { createQueueScheduler } from "../../../src/scheduler/queue-scheduler.js";
+import { createMetrics } from "../../../src/server/create-metrics.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { rejectionOf } from "../../helpers/rejection.js";
@@ -15,10 +20,9 @@ describeRedis("createQueueScheduler", () => {
     close = undefined;
   });
 
-  async function open(maxWaiting?: number) {
+  async function open(maxWaiting?: number, clock = createManualClock(0)) {
     const harness = await openQueueHarness(redisServer, async () => undefined);
     close = harness.close;
-    const clock = createManualClock(0);
     const scheduler = createQueueScheduler({
       queue: harness.queue,
       records: harness.records,
@@ -88,5 +92,66 @@ describeRedis("createQueueScheduler", () => {
     } finally {
       await redisServer.server.start();
     }
+  });
+
+  it("reports the queue's depth by state and its oldest waiting job's age, read from Redis when scraped", async () => {
+    const clock = createManualClock(systemClock.now());
+    const { scheduler, queue, settings, workerConnection } = await open(undefined, clock);
+    const metrics = createMetrics({
+      events: createDeliveryEvents(),
+      inFlight: () => 0,
+      queueStats: () => scheduler.stats!(),
+    });
+    await scheduler.schedule(delivery("d-1"));
+    const data = (id: string) => ({ ...delivery(id), origin: "r", observe: [] });
+    await queue.add(QUEUE_NAME, data("d-dies"), { jobId: "d-dies", attempts: 1 });
+    await scheduler.schedule(delivery("d-2"));
+    // BullMQ stamps jobs with the real time: d-3 is queued a little later than d-2.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await scheduler.schedule(delivery("d-3"));
+    await queue.add(QUEUE_NAME, data("d-later"), { jobId: "d-later", delay: 60_000 });
+    const worker = new Worker(QUEUE_NAME, undefined, {
+      connection: workerConnection(),
+      prefix: settings.prefix,
+      autorun: false,
+    });
+    try {
+      expect((await worker.getNextJob("t-1"))?.id).toBe("d-1");
+      const dies = await worker.getNextJob("t-2");
+      expect(dies?.id).toBe("d-dies");
+      await dies!.moveToFailed(new Error("broke"), "t-2");
+      clock.advance(5000);
+      const { text } = await metrics.render();
+      const line = (name: string) =>
+        Number(
+          text
+            .split("\n")
+            .find((each) => each.startsWith(`${name} `))
+            ?.split(" ")[1],
+        );
+      expect(line('hookwright_queue_jobs{state="waiting"}')).toBe(2);
+      expect(line('hookwright_queue_jobs{state="active"}')).toBe(1);
+      expect(line('hookwright_queue_jobs{state="delayed"}')).toBe(1);
+      expect(line('hookwright_queue_jobs{state="failed"}')).toBe(1);
+      // d-2 is the oldest waiting job (d-1 and d-dies were taken).
+      const queuedAt = (await queue.getJob("d-2"))!.timestamp;
+      expect(line("hookwright_queue_oldest_waiting_age_seconds")).toBeCloseTo(
+        (clock.now() - queuedAt) / 1000,
+        3,
+      );
+    } finally {
+      await worker.close(true);
+    }
+  });
+
+  it("reports no waiting job as age 0", async () => {
+    const { scheduler } = await open();
+    expect(await scheduler.stats!()).toEqual({
+      waiting: 0,
+      active: 0,
+      delayed: 0,
+      failed: 0,
+      oldestWaitingSeconds: 0,
+    });
   });
 });

@@ -48,7 +48,9 @@ describeRedis("startQueueWorker", () => {
       delivery: { id: "d-1", event: "issues.opened" },
       attempts: 3,
     });
-    expect(logs.records().some((line) => line.level === 50 && line.delivery === "d-1")).toBe(true);
+    expect(logs.records().some((line) => line.level === 50 && line.deliveryId === "d-1")).toBe(
+      true,
+    );
   });
 
   it("queues again, when GitHub redelivers it, a delivery that died in the failed set", async () => {

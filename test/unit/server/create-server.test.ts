@@ -151,7 +151,7 @@ describe("createServer", () => {
     const { app, logs } = setup();
     await request(app).post(PATH).set("x-github-delivery", GUID).send("{}");
     const line = logs.records().find((record) => record.msg === "request");
-    expect(line).toMatchObject({ method: "POST", path: PATH, delivery: GUID, event: "issues" });
+    expect(line).toMatchObject({ method: "POST", path: PATH, deliveryId: GUID, event: "issues" });
   });
 
   it("does not log a delivery id that is not a GUID, however long", async () => {
@@ -160,8 +160,8 @@ describe("createServer", () => {
     const junk = "j".repeat(8000);
     await request(app).post(PATH).set("x-github-delivery", junk).send("{}");
     const line = logs.records().find((record) => record.msg === "request");
-    expect(line).toMatchObject({ status: 401 });
-    expect(line).not.toHaveProperty("delivery");
+    expect(line).toMatchObject({ statusCode: 401 });
+    expect(line).not.toHaveProperty("deliveryId");
     expect(logs.text()).not.toContain("jjjjjjjj");
   });
 

@@ -11,8 +11,8 @@ function setup() {
   const app = express();
   app.use(logRequests(logs.logger, { clock }));
   app.post("/hook", (_req, res) => {
-    res.locals.delivery = "d-9";
-    res.locals.event = "issues";
+    res.locals.deliveryId = "d-9";
+    res.locals.delivery = { event: "issues.opened", action: "opened", installationId: 7 };
     res.status(202).json({});
   });
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
@@ -26,7 +26,7 @@ const requestLines = (logs: ReturnType<typeof captureLogs>) =>
   logs.records().filter((record) => record.msg === "request");
 
 describe("logRequests", () => {
-  it("logs one line per request with method, path, status, time and delivery", async () => {
+  it("logs one line per request with method, path, status code, time and the delivery's fields", async () => {
     const { app, logs } = setup();
     await request(app).post("/hook?x=1").send("{}");
     const lines = requestLines(logs);
@@ -35,10 +35,12 @@ describe("logRequests", () => {
       level: 30,
       method: "POST",
       path: "/hook",
-      status: 202,
-      delivery: "d-9",
-      event: "issues",
-      ms: expect.any(Number),
+      statusCode: 202,
+      deliveryId: "d-9",
+      event: "issues.opened",
+      action: "opened",
+      installationId: 7,
+      durationMs: expect.any(Number),
     });
   });
 
@@ -46,7 +48,7 @@ describe("logRequests", () => {
     const { app, logs } = setup();
     await request(app).get("/teapot");
     await request(app).get("/broken");
-    expect(requestLines(logs).map((line) => [line.status, line.level])).toEqual([
+    expect(requestLines(logs).map((line) => [line.statusCode, line.level])).toEqual([
       [418, 40],
       [500, 50],
     ]);
@@ -55,7 +57,7 @@ describe("logRequests", () => {
   it("logs health checks at debug, so probes do not flood the log", async () => {
     const { app, logs } = setup();
     await request(app).get("/health");
-    expect(requestLines(logs)).toMatchObject([{ level: 20, path: "/health", status: 200 }]);
+    expect(requestLines(logs)).toMatchObject([{ level: 20, path: "/health", statusCode: 200 }]);
   });
 
   it("writes only the lines its level lets through", async () => {
@@ -63,14 +65,14 @@ describe("logRequests", () => {
     logs.logger.level = "warn";
     await request(app).post("/hook").send("{}");
     await request(app).get("/teapot");
-    expect(requestLines(logs).map((line) => [line.status, line.level])).toEqual([[418, 40]]);
+    expect(requestLines(logs).map((line) => [line.statusCode, line.level])).toEqual([[418, 40]]);
   });
 
   it("cuts a long path short in the line", async () => {
     const { app, logs } = setup();
     await request(app).get(`/${"p".repeat(10_000)}`);
     const [line] = requestLines(logs);
-    expect(line).toMatchObject({ status: 404 });
+    expect(line).toMatchObject({ statusCode: 404 });
     expect(String(line!.path).length).toBeLessThanOrEqual(202);
   });
 

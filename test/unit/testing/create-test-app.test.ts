@@ -20,7 +20,12 @@ describe("createTestApp", () => {
     expect(first.body).toEqual({ status: "completed" });
     expect(seen.sort()).toEqual([`one:${first.id}`, "two:issues"]);
     expect(app.logs()).toContainEqual(
-      expect.objectContaining({ msg: "seen", plugin: "one", delivery: first.id, installation: 1 }),
+      expect.objectContaining({
+        msg: "seen",
+        plugin: "one",
+        deliveryId: first.id,
+        installationId: 1,
+      }),
     );
   });
 

@@ -49,7 +49,13 @@ function setup() {
   };
 }
 
-const SUMMARY = { name: "issues", event: "issues.opened", installation: 7, repo: "o/r" };
+const SUMMARY = {
+  name: "issues",
+  event: "issues.opened",
+  action: "opened",
+  installation: 7,
+  repo: "o/r",
+};
 
 describe("createWebhookReceiver", () => {
   it("hands a verified delivery to the scheduler and answers with the scheduler's answer", async () => {
@@ -93,8 +99,10 @@ describe("createWebhookReceiver", () => {
       body: { error: { code: "SIGNATURE_MISMATCH", message: expect.any(String) } },
     });
     expect(scheduled).toHaveLength(0);
-    // Refused requests are answered events too (the console lists them), without a delivery.
+    // Refused requests are answered events too (the console lists them), without a delivery,
+    // after the refusal with its code (metrics count those).
     expect(seen).toEqual([
+      { type: "refused", code: "SIGNATURE_MISMATCH", status: 401 },
       {
         type: "answered",
         request: { headers, body: delivery.body, status: 401, answer: result.body },

@@ -76,7 +76,11 @@ describe("receiveCommand", () => {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>)
       .find((record) => record.msg === "delivery handled");
-    expect(handled).toMatchObject({ delivery, event: "pull_request" });
+    expect(handled).toMatchObject({
+      deliveryId: delivery,
+      event: "pull_request.opened",
+      action: "opened",
+    });
   });
 
   it("fails with HANDLER_FAILED (exit 1) when a handler fails, after the other plugins ran", async () => {
