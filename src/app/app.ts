@@ -2,6 +2,7 @@ import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Router } from "express";
 import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
+import type { CommandApi } from "../commands/command-types.js";
 import type { Context } from "../context/context.js";
 import type { Octokit } from "../github/octokit.js";
 
@@ -25,7 +26,7 @@ export interface DeliveryError extends AggregateError {
  *   });
  * };
  */
-export interface App {
+export interface App extends CommandApi {
   /**
    * Runs `handler` for the named events: `"issues"` for every action, `"issues.opened"` for one.
    * @example

@@ -7,6 +7,7 @@ import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
 import type { TokenStore } from "../auth/token-store.js";
 import type { Clock } from "../clock.js";
 import type { RequestLimits } from "../request-limits.js";
+import { createCommandRegistry } from "../commands/command-registry.js";
 import { HookwrightError } from "../errors.js";
 import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
 import { observeFetch } from "../events/observe-fetch.js";
@@ -157,6 +158,8 @@ export function createApp(options: CreateAppOptions): Hookwright {
     invalidate: (id) => auth.invalidate(id),
     events,
   });
+  // `/help` is answered once per comment, by an App of its own, whichever plugins have commands.
+  const commands = createCommandRegistry({ helpApp: () => router.appFor("hookwright-commands") });
   const records = stores.deliveries ?? createMemoryDeliveryRecords({ clock: dependencies.clock });
   const runner = createDeliveryRunner({
     dispatch: (delivery) => router.dispatch(delivery),
@@ -217,7 +220,9 @@ export function createApp(options: CreateAppOptions): Hookwright {
     getRouter: http.getRouter,
     readiness,
     async load(plugin, name = plugin.name || "anonymous") {
-      await plugin(router.appFor(name), {
+      const app = router.appFor(name);
+      Object.assign(app, { command: commands.forPlugin(name, app) });
+      await plugin(app, {
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });
