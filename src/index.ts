@@ -9,3 +9,21 @@ export type { Delivery } from "./webhooks/parse-delivery.js";
 export { ERROR_CODES, HookwrightError, isHookwrightError, type ErrorCode } from "./errors.js";
 export type { Clock } from "./clock.js";
 export type { Logger } from "pino";
+export type {
+  CommandContext,
+  CommandHandler,
+  CommandInvocation,
+  CommandRefusal,
+  CommandSpec,
+} from "./commands/command-types.js";
+export type { CommandArgs } from "./commands/command-args.js";
+export type { CommandPermission } from "./commands/check-permission.js";
+export { ScheduleContext } from "./schedules/schedule-context.js";
+export type {
+  ScheduleHandler,
+  ScheduleOptions,
+  ScheduleSpec,
+  ScheduleStatus,
+  ScheduleTiming,
+} from "./schedules/schedule-types.js";
+export type { Timers } from "./schedules/timers.js";

@@ -5,6 +5,7 @@ import type { TokenScope } from "../auth/create-app-auth.js";
 import type { CommandApi } from "../commands/command-types.js";
 import type { Context } from "../context/context.js";
 import type { Octokit } from "../github/octokit.js";
+import type { ScheduleApi } from "../schedules/schedule-types.js";
 
 export type EventName = EmitterWebhookEventName;
 
@@ -26,7 +27,7 @@ export interface DeliveryError extends AggregateError {
  *   });
  * };
  */
-export interface App extends CommandApi {
+export interface App extends CommandApi, ScheduleApi {
   /**
    * Runs `handler` for the named events: `"issues"` for every action, `"issues.opened"` for one.
    * @example

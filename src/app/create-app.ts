@@ -13,6 +13,10 @@ import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-ev
 import { observeFetch } from "../events/observe-fetch.js";
 import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
 import { createLogger } from "../logging/create-logger.js";
+import { createSchedules, type Schedules } from "../schedules/create-schedules.js";
+import type { ScheduleDeps } from "../schedules/run-scheduled.js";
+import type { ScheduleRuntime } from "../schedules/schedule-runtime.js";
+import type { Timers } from "../schedules/timers.js";
 import { createInlineScheduler } from "../scheduler/inline-scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { createMetrics } from "../server/create-metrics.js";
@@ -75,12 +79,18 @@ export interface CreateAppOptions {
   http?: Partial<HttpLimits>;
   /** How accepted deliveries run: inline by default; `createQueueScheduler` with REDIS_URL. */
   scheduler?: (parts: SchedulerParts) => Scheduler;
+  /** What fires `app.schedule` ticks: timers in this process by default; BullMQ with REDIS_URL. */
+  schedules?: (deps: ScheduleDeps) => ScheduleRuntime;
   dependencies?: {
     logger?: Logger;
     fetch?: typeof fetch;
     clock?: Clock;
     /** Every delivery event goes here; metrics and the console subscribe. */
     events?: DeliveryEvents;
+    /** The timers schedules fire from (a manual one in tests). */
+    timers?: Timers;
+    /** Where schedule jitter comes from (Math.random by default). */
+    random?: () => number;
     /** Scale of retry waits (ms per retry-after second). */
     retryBaseMs?: number;
   };
@@ -97,6 +107,8 @@ export interface Hookwright {
   readonly scheduler: Scheduler;
   readonly runner: DeliveryRunner;
   readonly records: DeliveryRecords;
+  /** The plugins' `app.schedule`s; `schedules.start()` arms them once the plugins have loaded. */
+  readonly schedules: Schedules;
   /** The Express app: mount it, or `listen()`. */
   readonly express: Express;
   /** An Express router mounted at `path`, ahead of the 404 answer (what plugins get too). */
@@ -160,6 +172,13 @@ export function createApp(options: CreateAppOptions): Hookwright {
   });
   // `/help` is answered once per comment, by an App of its own, whichever plugins have commands.
   const commands = createCommandRegistry({ helpApp: () => router.appFor("hookwright-commands") });
+  const schedules = createSchedules({
+    runtime: options.schedules,
+    deps: { clients, logger: log, random: dependencies.random },
+    clock: dependencies.clock,
+    timers: dependencies.timers,
+    eventsApp: () => router.appFor("hookwright-schedules"),
+  });
   const records = stores.deliveries ?? createMemoryDeliveryRecords({ clock: dependencies.clock });
   const runner = createDeliveryRunner({
     dispatch: (delivery) => router.dispatch(delivery),
@@ -195,7 +214,11 @@ export function createApp(options: CreateAppOptions): Hookwright {
           : scheduler.schedule(delivery),
     },
   });
-  const metrics = createMetrics({ events, inFlight: () => scheduler.inFlight() });
+  const metrics = createMetrics({
+    events,
+    inFlight: () => scheduler.inFlight(),
+    schedules: () => schedules.status(),
+  });
   const http = createServer({
     receiver,
     webhookPath: options.webhooks?.path ?? "/api/github/webhooks",
@@ -216,12 +239,16 @@ export function createApp(options: CreateAppOptions): Hookwright {
     scheduler,
     runner,
     records,
+    schedules,
     express: http.app,
     getRouter: http.getRouter,
     readiness,
     async load(plugin, name = plugin.name || "anonymous") {
       const app = router.appFor(name);
-      Object.assign(app, { command: commands.forPlugin(name, app) });
+      Object.assign(app, {
+        command: commands.forPlugin(name, app),
+        schedule: schedules.forPlugin(name),
+      });
       await plugin(app, {
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
@@ -241,6 +268,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     },
     async close(drainMs = 8000) {
       state = "draining";
+      await schedules.stop();
       const serving = listening;
       listening = undefined;
       serving?.stopAccepting();

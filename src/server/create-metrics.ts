@@ -1,5 +1,7 @@
+import type * as PromClient from "prom-client";
 import type { Registry } from "prom-client";
 import type { DeliveryEvent, DeliveryEvents } from "../events/delivery-events.js";
+import type { ScheduleStatus } from "../schedules/schedule-types.js";
 
 export type HandlerOutcome = "completed" | "failed" | "handed-back";
 
@@ -13,6 +15,39 @@ export interface Metrics {
 
 /** Handler times kept while nobody scrapes; past this they are counted as dropped. */
 const MAX_PENDING = 100_000;
+/** Last and next tick per schedule, read from the runtime (Redis's when shared) at each scrape. */
+function scheduleGauges(
+  client: typeof PromClient,
+  registers: Registry[],
+  schedules: (() => Promise<ScheduleStatus[]>) | undefined,
+): void {
+  if (schedules === undefined) return;
+  const gauge = (name: string, help: string, field: "lastRunAt" | "nextRunAt") =>
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ["schedule"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const status of await schedules()) {
+          const at = status[field];
+          if (at !== undefined) this.set({ schedule: status.id }, at / 1000);
+        }
+      },
+    });
+  gauge(
+    "hookwright_schedule_last_run_timestamp_seconds",
+    "When each schedule last ticked (Unix time), by plugin/name",
+    "lastRunAt",
+  );
+  gauge(
+    "hookwright_schedule_next_run_timestamp_seconds",
+    "When each schedule ticks next (Unix time), by plugin/name",
+    "nextRunAt",
+  );
+}
+
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 30, 60, 300];
 
 /**
@@ -23,6 +58,8 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 9, 30, 60, 300];
 export function createMetrics(options: {
   events: DeliveryEvents;
   inFlight: () => number;
+  /** Each `app.schedule`'s last and next tick. */
+  schedules?: () => Promise<ScheduleStatus[]>;
 }): Metrics {
   const answers = new Map<string, number>();
   let dead = 0;
@@ -85,6 +122,7 @@ export function createMetrics(options: {
         this.set(options.inFlight());
       },
     });
+    scheduleGauges(client, registers, options.schedules);
     return registers[0]!;
   }
 
