@@ -23,7 +23,7 @@ export async function findPluginRefs(config: Config, names: string[], io: CliIo)
 export function buildApp(
   config: Config,
   io: CliIo,
-  parts: Pick<CreateAppOptions, "stores" | "scheduler"> & {
+  parts: Pick<CreateAppOptions, "stores" | "scheduler" | "schedules"> & {
     logger: Logger;
     events: DeliveryEvents;
     secrets: readonly string[];
@@ -46,6 +46,7 @@ export function buildApp(
     stores: parts.stores,
     http: config.http,
     scheduler: parts.scheduler,
+    schedules: parts.schedules,
     dependencies: { logger: parts.logger, events: parts.events },
     cwd: io.cwd,
   });

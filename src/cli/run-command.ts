@@ -110,10 +110,12 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     sandbox,
     stores: stored.stores,
     scheduler: stored.queue?.scheduler,
+    schedules: stored.queue?.schedules,
   });
   const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets);
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, config.delivery.workers);
+  await hookwright.schedules.start();
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
   const server = await hookwright.listen(config.port, host).catch(async (error: unknown) => {

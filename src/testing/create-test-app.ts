@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { Logger } from "pino";
 import type { DeliveryError, Plugin } from "../app/app.js";
-import { createApp, type Hookwright } from "../app/create-app.js";
+import { createApp, type CreateAppOptions, type Hookwright } from "../app/create-app.js";
 import type { Clock } from "../clock.js";
 import type { Timers } from "../schedules/timers.js";
 import { createFakeGitHub } from "../fake-github/index.js";
@@ -31,6 +31,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** The timers `app.schedule` ticks fire from: `createManualTimers(clock)` to move time by hand. */
   timers?: Timers;
+  /** What fires the ticks instead of `timers`, e.g. BullMQ job schedulers on a test Redis. */
+  schedules?: CreateAppOptions["schedules"];
   /**
    * What the installation is granted. Defaults to write on issues, pull requests, contents,
    * checks, statuses and administration, and read on metadata.
@@ -155,6 +157,7 @@ export async function createTestApp(
   const hookwright = createApp({
     credentials: { appId: String(APP_ID), privateKey: key, webhookSecrets: [SECRET] },
     webhooks: { deadlineMs: 60_000 },
+    schedules: options.schedules,
     github: {
       requestLimits:
         options.requestTimeoutMs === undefined

@@ -39,9 +39,11 @@ export async function workerCommand(names: string[], io: CliIo): Promise<void> {
     secrets,
     stores: stored.stores,
     scheduler: stored.queue?.scheduler,
+    schedules: stored.queue?.schedules,
   });
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, Math.max(1, config.delivery.workers));
+  await hookwright.schedules.start();
   logger.info({ concurrency: config.delivery.workerConcurrency }, "worker started");
   await new Promise<void>((done) => io.onShutdown(done));
   logger.info("shutting down: finishing jobs in flight");
