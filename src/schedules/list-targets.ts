@@ -75,7 +75,8 @@ export async function planTick(options: PlanOptions): Promise<PlannedRun[]> {
       options.installationClient(installation!.id),
       installation!,
     );
-    const step = (options.intervalMs * SPREAD_SHARE) / Math.max(1, repositories.length);
+    const window = Math.min(schedule.spreadMs ?? Infinity, options.intervalMs * SPREAD_SHARE);
+    const step = window / Math.max(1, repositories.length);
     repositories.forEach((target, index) =>
       runs.push({ target, delayMs: Math.floor(index * step) + jitter() }),
     );

@@ -93,12 +93,16 @@ export class ScheduleContext {
 
   /**
    * The repository's `.github/<file>` merged over `defaults`, as `context.config` reads it
-   * for events (`per: "repository"` only).
+   * for events (`per: "repository"` only); without defaults, null when there is no file.
    * @example
    * const { days } = await context.config("stale.yml", { days: 30 });
    */
-  async config<T extends object>(file: string, defaults: T): Promise<T> {
+  async config<T extends object>(file: string, defaults: T): Promise<T>;
+  async config<T extends object = Record<string, unknown>>(file: string): Promise<T | null>;
+  async config(file: string, defaults?: object): Promise<object | null> {
     this.repo();
-    return this.#context.config(file, defaults);
+    return defaults === undefined
+      ? this.#context.config(file)
+      : this.#context.config(file, defaults);
   }
 }

@@ -46,7 +46,9 @@ export function createScheduleRegistry(): ScheduleRegistry {
         }
         const jitterMs =
           spec.jitter === undefined ? 0 : toMs(spec.jitter, `schedule "${name}" jitter`);
-        schedules.push({ id, plugin, name, spec, per, jitterMs, handler });
+        const spreadMs =
+          spec.spread === undefined ? undefined : toMs(spec.spread, `schedule "${name}" spread`);
+        schedules.push({ id, plugin, name, spec, per, jitterMs, spreadMs, handler });
       }) as ScheduleApi["schedule"];
     },
     list: () => [...schedules],

@@ -22,6 +22,11 @@ export interface ScheduleOptions {
   per?: "app" | "installation" | "repository";
   /** Each run starts up to this much later, at random ("5m", or milliseconds). Default none. */
   jitter?: string | number;
+  /**
+   * `per: "repository"`: the window one installation's repository runs are spread over
+   * ("2h", or milliseconds). Default 80 % of the interval, so they end before the next tick.
+   */
+  spread?: string | number;
 }
 
 export type ScheduleSpec = ScheduleTiming & ScheduleOptions;
@@ -60,6 +65,8 @@ export interface RegisteredSchedule {
   spec: ScheduleSpec;
   per: "app" | "installation" | "repository";
   jitterMs: number;
+  /** Undefined: 80 % of the interval. */
+  spreadMs?: number;
   handler: ScheduleHandler;
 }
 
