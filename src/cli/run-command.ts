@@ -182,6 +182,7 @@ async function startConsole(
     webUrl: config.webUrl,
     webhookProxyUrl: config.webhookProxyUrl,
     publicUrl: config.publicUrl,
+    schedules: () => hookwright.schedules.status(),
     sandbox,
     // Registering writes .env: offered only while there is no app to overwrite.
     setup: createSetup
