@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { App } from "../app/app.js";
 import { answerRefusal } from "./answer-refusal.js";
-import { bindArgs, formatArgSpec, parseArgSpec, type ArgSpec } from "./command-args.js";
+import { bindArgs, parseArgSpec, type ArgSpec } from "./command-args.js";
 import type { CommandContext, CommandHandler, CommandSpec } from "./command-types.js";
 import {
   checkPermission,
@@ -9,7 +9,7 @@ import {
   type PermissionVerdict,
 } from "./check-permission.js";
 import { addedCommandLines, findCommandLines, type CommandLine } from "./parse-commands.js";
-import { helpText } from "./help-text.js";
+import { helpText, usageOf } from "./help-text.js";
 
 export interface RegisteredCommand {
   plugin: string;
@@ -68,21 +68,24 @@ export function createCommandRegistry(options: { helpApp: () => App }): CommandR
   }
 
   async function runOne(context: CommandContext, command: RegisteredCommand, line: CommandLine) {
-    const usage = `\`${[`${command.spec.prefix ?? "/"}${command.name}`, formatArgSpec(command.args)].filter(Boolean).join(" ")}\``;
+    const name = `\`${command.spec.prefix ?? "/"}${command.name}\``;
     const refuse = (reason: "permission" | "usage", message: string) => {
       const refusal = { reason, command: command.name, line: line.line, message };
       context.log.info({ command: command.name, reason }, "command refused");
       return (command.spec.onRefused ?? answerRefusal)(context, refusal);
     };
     const bound = bindArgs(command.args, line.argv);
-    if (!bound.ok) return refuse("usage", `${usage}: ${bound.message}. Usage: ${usage}`);
-    if (command.spec.permission !== undefined) {
+    if (!bound.ok) {
+      return refuse("usage", `${name}: ${bound.message}. Usage: \`${usageOf(command)}\``);
+    }
+    const { permission } = command.spec;
+    if (permission !== undefined) {
       const { allowed, has } = await verdict(context, command);
       if (!allowed) {
-        const needs = command.spec.permission.startsWith("@")
-          ? `is for members of ${command.spec.permission}`
-          : `needs ${command.spec.permission} permission on this repository`;
-        return refuse("permission", `\`${line.line.split(/\s/)[0]}\` ${needs} (you have ${has}).`);
+        const needs = permission.startsWith("@")
+          ? `is for members of ${permission}.`
+          : `needs ${permission} permission on this repository (you have ${has}).`;
+        return refuse("permission", `${name} ${needs}`);
       }
     }
     await command.handler(context, {

@@ -80,7 +80,7 @@ describe("app.command", () => {
     expect(runs).toEqual([]);
     app.github.expectCall(REACTIONS, { content: "confused" });
     app.github.expectCall(COMMENTS, {
-      body: /missing <labels\.\.\.>\. Usage: `\/label <labels\.\.\.>`/,
+      body: "@Codertocat `/label`: missing <labels...>. Usage: `/label <labels...>`",
     });
     // A usage error is answered before any permission lookup.
     expect(
@@ -102,7 +102,9 @@ describe("app.command", () => {
     await start({ permission: "@Codertocat/maintainers" });
     await app.receive("issue_comment.created", comment("/label bug", "boss"));
     expect(runs).toEqual([]);
-    app.github.expectCall(COMMENTS, { body: /is for members of @Codertocat\/maintainers/ });
+    app.github.expectCall(COMMENTS, {
+      body: "@boss `/label` is for members of @Codertocat/maintainers.",
+    });
     app.github.addTeamMember("Codertocat", "maintainers", "boss");
     await app.receive("issue_comment.created", comment("/label bug", "boss"));
     expect(runs).toHaveLength(1);
