@@ -21,3 +21,21 @@ export {
   type ApplicationFunction,
   type ProbotOptions,
 } from "./probot/index.js";
+export type {
+  CommandContext,
+  CommandHandler,
+  CommandInvocation,
+  CommandRefusal,
+  CommandSpec,
+} from "./commands/command-types.js";
+export type { CommandArgs } from "./commands/command-args.js";
+export type { CommandPermission } from "./commands/check-permission.js";
+export { ScheduleContext } from "./schedules/schedule-context.js";
+export type {
+  ScheduleHandler,
+  ScheduleOptions,
+  ScheduleSpec,
+  ScheduleStatus,
+  ScheduleTiming,
+} from "./schedules/schedule-types.js";
+export type { Timers } from "./schedules/timers.js";

@@ -1,9 +1,11 @@
 import type { EmitterWebhookEventName } from "@octokit/webhooks";
 import type { Router } from "express";
 import type { TokenScope } from "../auth/create-app-auth.js";
+import type { CommandApi } from "../commands/command-types.js";
 import type { CallableLogger } from "../context/callable-log.js";
 import type { Context } from "../context/context.js";
 import type { Octokit } from "../github/octokit.js";
+import type { ScheduleApi } from "../schedules/schedule-types.js";
 import type { NodeHandler, ProbotWebhooks, ReceivedEvent } from "./probot-members.js";
 
 export type EventName = EmitterWebhookEventName;
@@ -26,7 +28,7 @@ export interface DeliveryError extends AggregateError {
  *   });
  * };
  */
-export interface App {
+export interface App extends CommandApi, ScheduleApi {
   /**
    * Runs `handler` for the named events: `"issues"` for every action, `"issues.opened"` for one.
    * @example

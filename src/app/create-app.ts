@@ -1,19 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { KeyObject } from "node:crypto";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Express, Router } from "express";
-import type { Logger } from "pino";
-import { createAppAuth, type AppAuth } from "../auth/create-app-auth.js";
-import type { TokenStore } from "../auth/token-store.js";
-import type { Clock } from "../clock.js";
-import type { RequestLimits } from "../request-limits.js";
+import { createAppAuth } from "../auth/create-app-auth.js";
+import { createCommandRegistry } from "../commands/command-registry.js";
 import { HookwrightError } from "../errors.js";
-import { createDeliveryEvents, type DeliveryEvents } from "../events/delivery-events.js";
+import { createDeliveryEvents } from "../events/delivery-events.js";
 import { observeFetch } from "../events/observe-fetch.js";
 import { observeTokens } from "../events/observe-tokens.js";
-import { createClientFactory, type ClientFactory } from "../github/create-client-factory.js";
+import { createClientFactory } from "../github/create-client-factory.js";
 import { createLogger } from "../logging/create-logger.js";
+import { createSchedules } from "../schedules/create-schedules.js";
 import { createInlineScheduler } from "../scheduler/inline-scheduler.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import { logDeliveries } from "../logging/log-deliveries.js";
@@ -21,115 +15,24 @@ import { createBodyBudget } from "../server/body-budget.js";
 import { createMetrics } from "../server/create-metrics.js";
 import { createServer, type Readiness } from "../server/create-server.js";
 import { listen, type Listening } from "../server/listen.js";
-import {
-  listenMetrics,
-  type MetricsAccess,
-  type MetricsListening,
-} from "../server/metrics-route.js";
-import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../server/server-limits.js";
-
-const DEFAULT_BODY_BUDGET = DEFAULT_HTTP_LIMITS.bodyBudgetBytes;
-import type { AckedFailures } from "../webhooks/acked-failures.js";
-import {
-  createWebhookReceiver,
-  type WebhookReceiver,
-} from "../webhooks/create-webhook-receiver.js";
-import { createMemoryDeliveryRecords, type DeliveryRecords } from "../webhooks/delivery-records.js";
-import type { Delivery } from "../webhooks/parse-delivery.js";
-import type { Plugin } from "./app.js";
+import { listenMetrics, type MetricsListening } from "../server/metrics-route.js";
+import { DEFAULT_HTTP_LIMITS } from "../server/server-limits.js";
+import { createWebhookReceiver } from "../webhooks/create-webhook-receiver.js";
+import { createMemoryDeliveryRecords } from "../webhooks/delivery-records.js";
+import type { CreateAppOptions, Hookwright, SchedulerParts } from "./app-options.js";
 import { createEventRouter } from "./create-event-router.js";
 import { withProbotOptions } from "./probot-members.js";
-import { createDeliveryRunner, type DeliveryRunner } from "./run-delivery.js";
+import { createDeliveryRunner } from "./run-delivery.js";
 
-/** What the app is: GitHub's ids and secrets for it. */
-export interface Credentials {
-  appId: string;
-  privateKey: KeyObject;
-  /** The current secret first; more are accepted while rotating. */
-  webhookSecrets: readonly string[];
-}
+export type {
+  CreateAppOptions,
+  Credentials,
+  Hookwright,
+  SchedulerParts,
+  Stores,
+} from "./app-options.js";
 
-/** Where state lives: in this process by default, in Redis with REDIS_URL. */
-export interface Stores {
-  tokens?: TokenStore;
-  deliveries?: DeliveryRecords;
-  /** Where failures after a 202, and deliveries handed back at a drain, are noted for `redeliver`. */
-  ackedFailures?: AckedFailures;
-  /** False while a shared store is unreachable: `/ready` answers 503 then. */
-  ready?: () => boolean;
-}
-
-/** What a scheduler is built from; the inline one is the default. */
-export interface SchedulerParts {
-  runner: DeliveryRunner;
-  records: DeliveryRecords;
-  logger: Logger;
-  deadlineMs: number;
-  ackedFailures?: AckedFailures;
-}
-
-export interface CreateAppOptions {
-  credentials: Credentials;
-  github?: {
-    apiUrl?: string;
-    tokenRefreshMarginS?: number;
-    /** Timeout of every call to GitHub and budget of its retries (DEFAULT_REQUEST_LIMITS). */
-    requestLimits?: Partial<RequestLimits>;
-  };
-  webhooks?: {
-    path?: string;
-    /** How long a delivery may run inline before it is answered 202 and goes on. */
-    deadlineMs?: number;
-  };
-  stores?: Stores;
-  /** Body budget, timeouts and connection cap (README, Configuration); defaults for the rest. */
-  http?: Partial<HttpLimits>;
-  /** METRICS_PORT (on `listen`'s host), METRICS_TOKEN, METRICS_TOP_INSTALLATIONS. */
-  metrics?: MetricsAccess & { topInstallations?: number };
-  /** How accepted deliveries run: inline by default; `createQueueScheduler` with REDIS_URL. */
-  scheduler?: (parts: SchedulerParts) => Scheduler;
-  dependencies?: {
-    logger?: Logger;
-    fetch?: typeof fetch;
-    clock?: Clock;
-    /** Every delivery event goes here; metrics and the console subscribe. */
-    events?: DeliveryEvents;
-    /** Scale of retry waits (ms per retry-after second). */
-    retryBaseMs?: number;
-  };
-  cwd?: string;
-}
-
-/** A running Hookwright: plugins loaded into it, deliveries received through its Express app. */
-export interface Hookwright {
-  readonly log: Logger;
-  readonly auth: AppAuth;
-  readonly clients: ClientFactory;
-  readonly receiver: WebhookReceiver;
-  readonly events: DeliveryEvents;
-  readonly scheduler: Scheduler;
-  readonly runner: DeliveryRunner;
-  readonly records: DeliveryRecords;
-  /** The Express app: mount it, or `listen()`. */
-  readonly express: Express;
-  /** An Express router mounted at `path`, ahead of the 404 answer (what plugins get too). */
-  getRouter(path?: string): Router;
-  load(plugin: Plugin, name?: string): Promise<void>;
-  /** Runs the handlers for an already verified delivery (what the runner and workers call). */
-  dispatch(delivery: Delivery): Promise<void>;
-  /** Also starts the metrics port, when one is configured. */
-  listen(port: number, host?: string): Promise<Server>;
-  /** Where `/metrics` listens when it has its own port, once listening. */
-  metricsAddress(): AddressInfo | undefined;
-  /** Starts only the metrics port, if one is configured (a worker serves no webhooks). */
-  serveMetrics(host?: string): Promise<AddressInfo | undefined>;
-  /**
-   * Stops taking deliveries, lets running ones finish for up to `drainMs`, hands back the
-   * rest; true when none had to be handed back.
-   */
-  close(drainMs?: number): Promise<boolean>;
-  readiness(): Readiness;
-}
+const DEFAULT_BODY_BUDGET = DEFAULT_HTTP_LIMITS.bodyBudgetBytes;
 
 /**
  * Builds the framework without starting anything: auth, clients, the event router, the
@@ -177,6 +80,15 @@ export function createApp(options: CreateAppOptions): Hookwright {
     invalidate: (id) => auth.invalidate(id),
     events,
   });
+  // `/help` is answered once per comment, by an App of its own, whichever plugins have commands.
+  const commands = createCommandRegistry({ helpApp: () => router.appFor("hookwright-commands") });
+  const schedules = createSchedules({
+    runtime: options.schedules,
+    deps: { clients, logger: log, random: dependencies.random },
+    clock: dependencies.clock,
+    timers: dependencies.timers,
+    eventsApp: () => router.appFor("hookwright-schedules"),
+  });
   const records = stores.deliveries ?? createMemoryDeliveryRecords({ clock: dependencies.clock });
   const runner = createDeliveryRunner({
     dispatch: (delivery) => router.dispatch(delivery),
@@ -219,6 +131,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     bodyBudget,
     queueStats: scheduler.stats && (() => scheduler.stats!()),
     topInstallations: options.metrics?.topInstallations,
+    schedules: () => schedules.status(),
   });
   const stopLogging = logDeliveries(events, log);
   const http = createServer({
@@ -248,6 +161,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     scheduler,
     runner,
     records,
+    schedules,
     express: http.app,
     getRouter: http.getRouter,
     readiness,
@@ -256,7 +170,12 @@ export function createApp(options: CreateAppOptions): Hookwright {
         cwd: options.cwd ?? process.cwd(),
         getRouter: http.getRouter,
       });
-      await plugin(router.appFor(name, pluginOptions), pluginOptions);
+      const app = router.appFor(name, pluginOptions);
+      Object.assign(app, {
+        command: commands.forPlugin(name, app),
+        schedule: schedules.forPlugin(name),
+      });
+      await plugin(app, pluginOptions);
     },
     dispatch: (delivery) => router.dispatch(delivery),
     metricsAddress: () => metricsListening?.address,
@@ -275,6 +194,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     },
     async close(drainMs = 8000) {
       state = "draining";
+      await schedules.stop();
       const serving = listening;
       listening = undefined;
       serving?.stopAccepting();

@@ -24,7 +24,7 @@ export async function findPluginRefs(config: Config, names: string[], io: CliIo)
 export function buildApp(
   config: Config,
   io: CliIo,
-  parts: Pick<CreateAppOptions, "stores" | "scheduler"> & {
+  parts: Pick<CreateAppOptions, "stores" | "scheduler" | "schedules"> & {
     logger: Logger;
     events: DeliveryEvents;
     secrets: readonly string[];
@@ -48,6 +48,7 @@ export function buildApp(
     http: config.http,
     metrics: config.metrics,
     scheduler: parts.scheduler,
+    schedules: parts.schedules,
     dependencies: { logger: parts.logger, events: parts.events },
     cwd: io.cwd,
   });
@@ -76,6 +77,7 @@ export async function assembleApp(
     events,
     stores: stored.stores,
     scheduler: stored.queue?.scheduler,
+    schedules: stored.queue?.schedules,
   });
   return { refs, stored, hookwright };
 }

@@ -71,6 +71,7 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
   const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets);
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, config.delivery.workers);
+  await hookwright.schedules.start();
   // The sandbox console is open to whoever reaches it, so it stays on loopback unless told.
   const host = config.host ?? (sandbox ? "127.0.0.1" : undefined);
   const server = await hookwright.listen(config.port, host).catch(async (error: unknown) => {
@@ -127,6 +128,7 @@ async function startConsole(
     webUrl: config.webUrl,
     webhookProxyUrl: config.webhookProxyUrl,
     publicUrl: config.publicUrl,
+    schedules: () => hookwright.schedules.status(),
     sandbox,
     // Registering writes .env: offered only while there is no app to overwrite.
     setup: createSetup

@@ -12,6 +12,8 @@ import {
 } from "../scheduler/delivery-queue.js";
 import type { QueueWorker } from "../scheduler/queue-worker.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
+import type { ScheduleDeps } from "../schedules/run-scheduled.js";
+import type { ScheduleRuntime } from "../schedules/schedule-runtime.js";
 
 /** Backoff before a failed delivery's first retry; each next one doubles (1, 2, 4, 8 s…). */
 const BACKOFF_MS = 1000;
@@ -34,6 +36,8 @@ export async function openQueue(redis: Redis, settings: QueueSettings): Promise<
 export interface QueueRuntime {
   /** What createApp's `scheduler` option takes. */
   scheduler(parts: SchedulerParts): Scheduler;
+  /** What createApp's `schedules` option takes: job schedulers; a worker here when it hosts workers. */
+  schedules(deps: ScheduleDeps): ScheduleRuntime;
   /** Starts `count` workers on the app's runner and records, and the event relay. */
   start(hookwright: Hookwright, count: number): Promise<void>;
   /** Drains workers (handing back what still runs), then closes the queue and relay. */
@@ -55,13 +59,21 @@ export async function startQueueRuntime(options: {
   const settings = queueSettings(options.delivery);
   const self = randomUUID();
   const queue = await openQueue(options.redis, settings);
-  const [{ createQueueScheduler }, { startQueueWorker }, relay, { Redis }] = await Promise.all([
+  const [
+    { createQueueScheduler },
+    { startQueueWorker },
+    relay,
+    { Redis },
+    { createQueueSchedules },
+  ] = await Promise.all([
     import("../scheduler/queue-scheduler.js"),
     import("../scheduler/queue-worker.js"),
     import("../events/relay-events.js"),
     import("ioredis"),
+    import("../schedules/queue-schedules.js"),
   ]);
   const workers: QueueWorker[] = [];
+  let hostsWorkers = false;
   const connections: Redis[] = [];
   let stopRelay: (() => Promise<void>) | undefined;
   const local = {
@@ -80,7 +92,23 @@ export async function startQueueRuntime(options: {
         maxWaiting: options.delivery.maxWaiting,
         local,
       }),
+    schedules: (deps) =>
+      createQueueSchedules({
+        ...deps,
+        redis: options.redis,
+        prefix: settings.prefix,
+        attempts: settings.attempts,
+        backoffMs: settings.backoffMs,
+        // Ticks and runs go to the processes that run deliveries (WORKERS, `hookwright worker`).
+        workerConnection: () => {
+          if (!hostsWorkers) return undefined;
+          const connection = new Redis(options.url, { maxRetriesPerRequest: null });
+          connections.push(connection);
+          return connection;
+        },
+      }),
     async start(hookwright, count) {
+      hostsWorkers = count > 0;
       const subscriber = options.redis.duplicate();
       connections.push(subscriber);
       // The duplicate is lazy like the original: connected before it subscribes.

@@ -13,6 +13,7 @@ import { serveConsolePage } from "./console-page.js";
 import type { DeliveryLog } from "./delivery-log.js";
 import { listSamples, readSample } from "./samples.js";
 import { openStream } from "./stream.js";
+import type { ScheduleStatus } from "../schedules/schedule-types.js";
 
 export interface ConsoleOptions {
   log: DeliveryLog;
@@ -31,6 +32,8 @@ export interface ConsoleOptions {
   webhookProxyUrl?: string;
   /** PUBLIC_URL's origin: the one non-loopback host the console answers; https makes its cookie Secure. */
   publicUrl?: string;
+  /** The plugins' `app.schedule`s, listed at `/console/api/schedules`. */
+  schedules?: () => Promise<ScheduleStatus[]>;
 }
 
 export interface DeliveryConsole {
@@ -94,6 +97,16 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
       changes: changesFor && entry.outcome !== "duplicate" ? changesFor(entry.id) : [],
     }));
     res.set("cache-control", "no-store").json({ deliveries });
+  });
+  api.get("/schedules", async (_req, res) => {
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const schedules = ((await options.schedules?.()) ?? []).map((status) => ({
+      id: status.id,
+      per: status.per,
+      lastRunAt: iso(status.lastRunAt),
+      nextRunAt: iso(status.nextRunAt),
+    }));
+    res.set("cache-control", "no-store").json({ schedules });
   });
   api.get("/stream", (req, res) => {
     const end = openStream(req, res, options.log);

@@ -5,6 +5,7 @@ import type { RestTable } from "./rest-table.js";
 import { matchRoute, type Need, type Route } from "./router.js";
 import { appRoutes } from "./routes-app.js";
 import { checkRoutes } from "./routes-checks.js";
+import { collaboratorRoutes } from "./routes-collaborators.js";
 import { contentsRoutes } from "./routes-contents.js";
 import { issueRecordRoutes } from "./routes-issue-records.js";
 import { issueRoutes } from "./routes-issues.js";
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   ...releaseRoutes,
   ...repoSettingsRoutes,
   ...searchRoutes,
+  ...collaboratorRoutes,
 ];
 
 export interface IncomingCall {

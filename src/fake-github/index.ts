@@ -144,6 +144,18 @@ export function createFakeGitHub(options: FakeGitHubOptions): FakeGitHub {
       calls.length = 0;
     },
     addInstallation: (input) => state.addInstallation(input),
+    removeInstallation(id) {
+      state.installations.delete(id);
+      for (const token of state.tokens) {
+        if (token.installationId === id) state.revoked.add(token.token);
+      }
+    },
+    addTeamMember(org, teamSlug, login, role = "member") {
+      const key = `${org}/${teamSlug}`.toLowerCase();
+      const members = state.teams.get(key) ?? new Map<string, string>();
+      members.set(login.toLowerCase(), role);
+      state.teams.set(key, members);
+    },
     setFile: (repo, path, content, ref) => state.setFile(repo, path, content, ref),
     setDefaultBranch: (repo, branch) => state.setDefaultBranch(repo, branch),
     setPullRequestFiles(repo, pullNumber, paths) {

@@ -92,6 +92,13 @@ export function seedRepository(state: FakeState, repo: string, seed: FakeReposit
     else addIssue(state, repo, issue);
   }
   if (seed.commits !== undefined) records.setCommits(repo, seed.commits);
+  if (seed.collaborators !== undefined) {
+    const roles = state.collaborators.get(repo.toLowerCase()) ?? new Map<string, string>();
+    for (const [login, role] of Object.entries(seed.collaborators)) {
+      roles.set(login.toLowerCase(), role);
+    }
+    state.collaborators.set(repo.toLowerCase(), roles);
+  }
   for (const release of seed.releases ?? []) {
     records.releases.push({
       id: records.nextId("release"),

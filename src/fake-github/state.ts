@@ -66,6 +66,10 @@ export interface FakeState {
   readonly pullFiles: Map<string, string[]>;
   /** Issues, pulls, releases, check runs, repository labels and settings. */
   readonly records: RecordStore;
+  /** Role per login (lower-cased) per repository (lower-cased full name). */
+  readonly collaborators: Map<string, Map<string, string>>;
+  /** Role ("member" | "maintainer") per login (lower-cased) per `org/team-slug` (lower-cased). */
+  readonly teams: Map<string, Map<string, string>>;
   /** The branch a repository's contents are read from when no `ref` is given. */
   defaultBranch(repo: string): string;
   setDefaultBranch(repo: string, branch: string): void;
@@ -120,6 +124,8 @@ export function createFakeState(appId: number, clock: Clock, tokenLifetimeS: num
     issueLabels: new Map(),
     pullFiles: new Map(),
     records: createRecordStore(clock),
+    collaborators: new Map(),
+    teams: new Map(),
     defaultBranch: (fullName) => defaultBranches.get(fullName.toLowerCase()) ?? DEFAULT_BRANCH,
     setDefaultBranch(fullName, branch) {
       defaultBranches.set(fullName.toLowerCase(), branch);

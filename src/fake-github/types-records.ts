@@ -63,6 +63,13 @@ export interface FakeRepositorySeed {
   commits?: FakeCommitSeed[];
   releases?: FakeReleaseSeed[];
   labels?: (string | FakeLabelSeed)[];
+  /**
+   * Role per login, as `GET /repos/{owner}/{repo}/collaborators/{username}/permission`
+   * answers it (`role_name`); anyone else has "none".
+   * @example
+   * { collaborators: { alice: "write", bob: "triage" } }
+   */
+  collaborators?: Record<string, "read" | "triage" | "write" | "maintain" | "admin" | string>;
 }
 
 export interface FakeIssue {

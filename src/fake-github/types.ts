@@ -151,6 +151,14 @@ export interface FakeGitHub {
   reset(): void;
   /** Adds an installation, or replaces the one with the same id. */
   addInstallation(input: FakeInstallationInput): void;
+  /** Removes an installation, as uninstalling the app does; its tokens stop working. */
+  removeInstallation(id: number): void;
+  /**
+   * Makes `login` a member of `org`'s team (`GET /orgs/{org}/teams/{team_slug}/memberships/{username}`).
+   * @example
+   * github.addTeamMember("octo", "maintainers", "alice");
+   */
+  addTeamMember(org: string, teamSlug: string, login: string, role?: "member" | "maintainer"): void;
   /** Stores a file for the contents API; `ref` defaults to the repository's default branch. */
   setFile(repo: string, path: string, content: string, ref?: string): void;
   /** Sets a repository's default branch ("main" unless set): contents without `ref` read it. */

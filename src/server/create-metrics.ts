@@ -1,8 +1,10 @@
 import type { Registry } from "prom-client";
 import type { DeliveryEvent, DeliveryEvents } from "../events/delivery-events.js";
 import type { QueueStats } from "../scheduler/scheduler.js";
+import type { ScheduleStatus } from "../schedules/schedule-types.js";
 import { createCounts, createSamples } from "./metric-counts.js";
 import { registerMetrics, type MetricSources } from "./register-metrics.js";
+import { registerScheduleGauges } from "./schedule-gauges.js";
 import { createTopInstallations } from "./top-installations.js";
 
 export type HandlerOutcome = "completed" | "failed" | "handed-back";
@@ -18,6 +20,8 @@ export interface Metrics {
 export interface MetricsOptions {
   events: DeliveryEvents;
   inFlight: () => number;
+  /** Each `app.schedule`'s last and next tick. */
+  schedules?: () => Promise<ScheduleStatus[]>;
   /** Request body bytes held now, and the budget they may fill (body-budget.ts). */
   bodyBudget?: { inUse(): number; readonly maxBytes: number };
   /** The queue's depth, read only when scraped. */
@@ -128,6 +132,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     const created = new client.Registry();
     client.collectDefaultMetrics({ register: created });
     registerMetrics(client, created, sources);
+    registerScheduleGauges(client, created, options.schedules);
     return created;
   }
 

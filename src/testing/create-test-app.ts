@@ -1,8 +1,9 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { Logger } from "pino";
 import type { DeliveryError, Plugin } from "../app/app.js";
-import { createApp, type Hookwright } from "../app/create-app.js";
+import { createApp, type CreateAppOptions, type Hookwright } from "../app/create-app.js";
 import type { Clock } from "../clock.js";
+import type { Timers } from "../schedules/timers.js";
 import { createFakeGitHub } from "../fake-github/index.js";
 import { TEST_KIT_PERMISSIONS } from "../fake-github/state.js";
 import type {
@@ -28,6 +29,10 @@ export interface TestAppOptions {
   /** Files per repository, e.g. `{ "octo/hello": { ".github/labeler.yml": "..." } }`. */
   files?: Record<string, Record<string, string>>;
   clock?: Clock;
+  /** The timers `app.schedule` ticks fire from: `createManualTimers(clock)` to move time by hand. */
+  timers?: Timers;
+  /** What fires the ticks instead of `timers`, e.g. BullMQ job schedulers on a test Redis. */
+  schedules?: CreateAppOptions["schedules"];
   /**
    * What the installation is granted. Defaults to write on issues, pull requests, contents,
    * checks, statuses and administration, and read on metadata.
@@ -64,6 +69,13 @@ export interface TestApp {
    * the shipped fixture named `event` is used. Rejects with the handlers' errors when one failed.
    */
   receive(event: string, payload?: object, options?: ReceiveOptions): Promise<ReceiveResult>;
+  /**
+   * Runs one tick of a plugin's `app.schedule` now, for every installation (or repository)
+   * in turn, and waits for the runs; rejects with their errors. `schedule` is its name.
+   * @example
+   * await app.runSchedule("weekly-unlabelled");
+   */
+  runSchedule(schedule: string): Promise<void>;
   /** Log records so far (with the default in-memory logger). */
   logs(): Record<string, unknown>[];
   close(): Promise<void>;
@@ -145,6 +157,7 @@ export async function createTestApp(
   const hookwright = createApp({
     credentials: { appId: String(APP_ID), privateKey: key, webhookSecrets: [SECRET] },
     webhooks: { deadlineMs: 60_000 },
+    schedules: options.schedules,
     github: {
       requestLimits:
         options.requestTimeoutMs === undefined
@@ -154,6 +167,7 @@ export async function createTestApp(
     dependencies: {
       fetch: fake.fetch,
       clock: options.clock,
+      timers: options.timers,
       logger: options.logger ?? memory.logger,
       retryBaseMs: 1,
     },
@@ -167,6 +181,7 @@ export async function createTestApp(
   for (const [index, plugin] of list.entries()) {
     await hookwright.load(plugin, plugin.name || `plugin-${index + 1}`);
   }
+  await hookwright.schedules.start();
 
   return {
     github,
@@ -196,6 +211,7 @@ export async function createTestApp(
       }
       return { status: answer.status, body: answer.body, id: delivery.id };
     },
+    runSchedule: (schedule) => hookwright.schedules.run(schedule),
     logs: () => memory.records(),
     close: async () => void (await hookwright.close(1000)),
   };

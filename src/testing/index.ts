@@ -1,6 +1,7 @@
 export { createFakeGitHub } from "../fake-github/index.js";
 export type * from "../fake-github/types.js";
 export { createManualClock, type ManualClock } from "./manual-clock.js";
+export { createManualTimers, type ManualTimers } from "./manual-timers.js";
 export {
   createSignedDelivery,
   signBody,

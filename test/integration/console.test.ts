@@ -54,9 +54,14 @@ async function start(options: SandboxOptions = {}): Promise<Running> {
     logger: logs.logger,
     webUrl: "https://github.com",
     sandbox,
+    schedules: () => hookwright.schedules.status(),
   });
   hookwright.getRouter("/").use(deliveryConsole.router);
   await hookwright.load(greeter, "greeter");
+  await hookwright.load((app: App) => {
+    app.schedule("nightly", { cron: "0 3 * * *" }, () => undefined);
+  }, "janitor");
+  await hookwright.schedules.start();
   await hookwright.load((app: App) => {
     app.on("issues.labeled", async () => {
       throw new Error("labeler broke");
@@ -224,4 +229,17 @@ describe("delivery console (sandbox)", () => {
       expect(pages[1]!.body).toEqual({ sandbox: true, registration: false, webhookProxyUrl: null });
     },
   );
+
+  it("lists each schedule with its next and last tick", async () => {
+    const { hookwright } = await start();
+    const { body } = await request(hookwright.express).get("/console/api/schedules");
+    expect(body.schedules).toEqual([
+      {
+        id: "janitor/nightly",
+        per: "installation",
+        lastRunAt: null,
+        nextRunAt: expect.stringMatching(/T03:00:00\.000Z$/),
+      },
+    ]);
+  });
 });

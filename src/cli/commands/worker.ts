@@ -43,6 +43,7 @@ export async function workerCommand(names: string[], io: CliIo): Promise<void> {
     await stored.stop();
     throw describeListenFailure(error, config.metrics.port ?? 0, config.host, "METRICS_PORT");
   });
+  await hookwright.schedules.start();
   logger.info({ concurrency: config.delivery.workerConcurrency }, "worker started");
   await new Promise<void>((done) => io.onShutdown(done));
   logger.info("shutting down: finishing jobs in flight");
