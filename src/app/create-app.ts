@@ -128,11 +128,13 @@ export function createApp(options: CreateAppOptions): Hookwright {
   const apiUrl = (options.github?.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
   const events = dependencies.events ?? createDeliveryEvents();
   const current = new AsyncLocalStorage<string>();
+  const pluginScope = new AsyncLocalStorage<string>();
   const fetch = observeFetch(
     dependencies.fetch ?? ((...args) => globalThis.fetch(...args)),
     apiUrl,
     current,
     events,
+    pluginScope,
   );
   const auth = createAppAuth({
     appId: credentials.appId,
@@ -156,6 +158,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     invalidate: (id) => auth.invalidate(id),
     events,
+    pluginScope,
   });
   const records = stores.deliveries ?? createMemoryDeliveryRecords({ clock: dependencies.clock });
   const runner = createDeliveryRunner({

@@ -1,12 +1,17 @@
 import type { Headers } from "../webhooks/parse-delivery.js";
 
-/** One GitHub API call, as the delivery console lists it (never its headers or body). */
+/** One GitHub API call, as the delivery console lists it (never its headers). */
 export interface ObservedCall {
   method: string;
   /** Path and query below the API URL, e.g. `/repos/octo/hello/issues/1/comments`. */
   path: string;
   /** 0 when no answer came (network failure, timeout). */
   status: number;
+  /** The plugin whose handler made the call; absent for the framework's own (token exchange). */
+  plugin?: string;
+  /** The bodies sent and answered, cut to a bound; observers scrub them before showing them. */
+  requestBody?: string;
+  responseBody?: string;
 }
 
 /** What a delivery is about, enough to show and count it without its payload. */
@@ -39,7 +44,14 @@ export type DeliveryEvent =
   | { type: "received"; delivery: DeliverySummary }
   | { type: "answered"; request: AnsweredRequest }
   | { type: "started"; delivery: DeliverySummary; attempt: number }
-  | { type: "plugin"; id: string; plugin: string; outcome: "started" | "completed" | "failed" }
+  | {
+      type: "plugin";
+      id: string;
+      plugin: string;
+      outcome: "started" | "completed" | "failed";
+      /** The handler's failure as a one-line message, when it failed. */
+      error?: string;
+    }
   | { type: "api-call"; id: string; call: ObservedCall }
   | {
       type: "finished";

@@ -1,21 +1,48 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type { DeliveryEvents } from "./delivery-events.js";
 
+/** Bodies beyond this are cut: the console shows what a call carried, not a whole download. */
+export const OBSERVED_BODY_CHARS = 4096;
+
 function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
   const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
   return new globalThis.Headers(headers).get(name) ?? undefined;
 }
 
+function bounded(text: string): string {
+  return text.length > OBSERVED_BODY_CHARS ? `${text.slice(0, OBSERVED_BODY_CHARS)}…` : text;
+}
+
+function requestBodyOf(init: RequestInit | undefined): string | undefined {
+  const body = init?.body;
+  return typeof body === "string" && body.length > 0 ? bounded(body) : undefined;
+}
+
+/** The answer's text, read from a copy so the caller's stream is untouched. */
+async function responseBodyOf(response: Response): Promise<string | undefined> {
+  const type = response.headers.get("content-type") ?? "";
+  if (!/json|text/.test(type)) return undefined;
+  try {
+    const text = await response.clone().text();
+    return text.length > 0 ? bounded(text) : undefined;
+  } catch {
+    // A body cut short is the caller's failure to see, not the observer's.
+    return undefined;
+  }
+}
+
 /**
  * A fetch that emits an `api-call` event for each call, under the delivery that caused it:
  * the `x-github-delivery` header every client call carries, else the delivery whose handlers
- * are running (a token exchange carries no header). Costs one check when nobody listens.
+ * are running (a token exchange carries no header), and with the plugin whose handler made it.
+ * Costs one check when nobody listens.
  */
 export function observeFetch(
   base: typeof fetch,
   apiUrl: string,
   current: AsyncLocalStorage<string>,
   events: DeliveryEvents,
+  pluginScope?: AsyncLocalStorage<string>,
 ): typeof fetch {
   const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
   return async (input, init) => {
@@ -29,19 +56,32 @@ export function observeFetch(
     const below = url.pathname.startsWith(`${basePath}/`)
       ? url.pathname.slice(basePath.length)
       : url.pathname;
-    const report = (status: number) =>
+    // The token exchange is the framework's, whichever handler needed it, and its answer is a
+    // token: neither a plugin nor a body is kept for the app's own routes.
+    const own = below.startsWith("/app/");
+    const plugin = own ? undefined : pluginScope?.getStore();
+    const requestBody = own ? undefined : requestBodyOf(init);
+    const report = (status: number, responseBody?: string) =>
       events.emit({
         type: "api-call",
         id,
-        call: { method, path: `${below}${url.search}`, status },
+        call: {
+          method,
+          path: `${below}${url.search}`,
+          status,
+          ...(plugin !== undefined && { plugin }),
+          ...(requestBody !== undefined && { requestBody }),
+          ...(responseBody !== undefined && { responseBody }),
+        },
       });
+    let response: Response;
     try {
-      const response = await base(input, init);
-      report(response.status);
-      return response;
+      response = await base(input, init);
     } catch (error) {
       report(0);
       throw error;
     }
+    report(response.status, own ? undefined : await responseBodyOf(response));
+    return response;
   };
 }

@@ -81,6 +81,10 @@ describe("createApp", () => {
           method: "POST",
           path: expect.stringMatching(/^\/repos\/Codertocat\/Hello-World\/issues\/\d+\/comments$/),
           status: 201,
+          // The plugin whose handler made it, and the bodies the console may show.
+          plugin: "commenter",
+          requestBody: '{"body":"hello"}',
+          responseBody: expect.stringContaining('"body":"hello"'),
         },
       },
       { type: "plugin", id: delivery.id, plugin: "commenter", outcome: "completed" },
@@ -116,7 +120,7 @@ describe("createApp", () => {
     const ends = seen.filter((event) => event.type === "plugin" && event.outcome !== "started");
     expect(ends).toEqual(
       expect.arrayContaining([
-        { type: "plugin", id: delivery.id, plugin: "failing", outcome: "failed" },
+        { type: "plugin", id: delivery.id, plugin: "failing", outcome: "failed", error: "broke" },
         { type: "plugin", id: delivery.id, plugin: "fine", outcome: "completed" },
       ]),
     );
