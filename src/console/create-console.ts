@@ -9,7 +9,7 @@ import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { requireConsoleToken } from "./console-auth.js";
 import { requireOwnHost, requireOwnOrigin } from "./own-host.js";
-import { serveConsolePage } from "./console-page.js";
+import { serveConsolePage, serveConsoleScript } from "./console-page.js";
 import { REPLAY_HEADER, type DeliveryLog } from "./delivery-log.js";
 import { parseConsoleEvent, withAction } from "./event-names.js";
 import { jsonErrorPosition } from "./json-position.js";
@@ -116,6 +116,11 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
     const payload = readSample(options.fixturesDir, name, options.sandbox?.installationId);
     res.json({ name, event: name.split(".")[0], payload });
   });
+  // The editor asks as the user types: where the payload stops being JSON, if it does.
+  api.post("/check-json", jsonOnly, json, (req, res) => {
+    const payload = (req.body as { payload?: unknown } | undefined)?.payload;
+    res.json({ error: typeof payload === "string" ? (jsonErrorPosition(payload) ?? null) : null });
+  });
   api.post("/send", jsonOnly, json, async (req, res) => {
     const body = (req.body ?? {}) as { event?: unknown; payload?: unknown };
     const event = parseConsoleEvent(body.event);
@@ -159,6 +164,7 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
   // Each route checks its Host itself: a check on the router would also run for the plugins'
   // routes, which this router sits in front of.
   router.get("/", ownHost, quiet, auth, serveConsolePage(options.webUrl));
+  router.get("/console/console.js", ownHost, quiet, auth, serveConsoleScript());
   router.get("/favicon.ico", ownHost, quiet, (_req, res) => void res.status(204).end());
   router.use("/console/api", ownHost, quiet, nosniff, ownOrigin, auth, api);
   if (options.setup) {
