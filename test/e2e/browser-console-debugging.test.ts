@@ -91,9 +91,7 @@ suite("delivery console: debugging a bot in a real browser (chromium)", () => {
     await group("greeter")
       .getByText("POST /repos/Codertocat/Hello-World/issues/1/comments → 201")
       .waitFor();
-    await group(BREAKER_NAME)
-      .getByText("GET /repos/Codertocat/Hello-World → 200")
-      .waitFor();
+    await group(BREAKER_NAME).getByText("GET /repos/Codertocat/Hello-World → 200").waitFor();
     const lookups = group("labeler").locator("summary");
     expect(await lookups.count()).toBeGreaterThan(0);
     for (const text of await lookups.allTextContents()) {
