@@ -2,6 +2,9 @@ import { Command, CommanderError } from "commander";
 import { describeUsageError } from "./usage-error.js";
 import { hookwrightVersion } from "./version.js";
 import { describeFailure, exitCodeFor } from "./exit-code.js";
+import { ChildExit } from "./child-exit.js";
+import { addExecCommand } from "./commands/exec.js";
+import { addExecCredentialCommand } from "./commands/exec-credential.js";
 import { addGitCredentialCommand } from "./commands/git-credential.js";
 import { addInstallationsCommand } from "./commands/installations.js";
 import { addJobsCommand } from "./commands/jobs.js";
@@ -17,6 +20,8 @@ export function createProgram(io: CliIo): Command {
   const program = new Command("hookwright")
     .description("Run and operate a GitHub App built with Hookwright")
     .version(hookwrightVersion(), "-V, --version", "print the version")
+    // `exec -- CMD --flag`: options after the command's name are the command's own.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,
@@ -36,6 +41,8 @@ export function createProgram(io: CliIo): Command {
   addRedeliverCommand(program, io);
   addWorkerCommand(program, io);
   addJobsCommand(program, io);
+  addExecCommand(program, io);
+  addExecCredentialCommand(program, io);
   return program;
 }
 
@@ -45,6 +52,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await createProgram(io).parseAsync(argv, { from: "user" });
     return 0;
   } catch (error) {
+    if (error instanceof ChildExit) return error.exitCode;
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
       // Help shown because no command was given is already printed; the rest is one line.
