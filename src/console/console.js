@@ -169,6 +169,12 @@ function detailsRow(d) {
     cell.append(" ", resendButton(d, "Redeliver", "redeliver", "redeliver"));
     cell.append(" ", resendButton(d, "Run as new delivery", "run-as-new", "run-as-new"));
   }
+  const copy = el("a", "Copy as test");
+  copy.href = "/console/api/deliveries/" + d.seq + "/test";
+  copy.download = "";
+  copy.dataset.testid = "copy-as-test";
+  copy.addEventListener("click", (e) => e.stopPropagation());
+  cell.append(" ", copy);
   cell.append(el("div", "GitHub API calls, by plugin (click one for its bodies)", "muted"));
   cell.append(callGroups(d));
   if (d.changes && d.changes.length > 0) {

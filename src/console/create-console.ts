@@ -11,6 +11,7 @@ import { requireConsoleToken } from "./console-auth.js";
 import { requireOwnHost, requireOwnOrigin } from "./own-host.js";
 import { serveConsolePage, serveConsoleScript } from "./console-page.js";
 import { REPLAY_HEADER, type DeliveryLog } from "./delivery-log.js";
+import { renderDeliveryTest } from "./copy-as-test.js";
 import { parseConsoleEvent, withAction } from "./event-names.js";
 import { jsonErrorPosition } from "./json-position.js";
 import { listSamples, readSample } from "./samples.js";
@@ -153,6 +154,18 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
       const result = await options.receiver.receive(headers, request.body);
       res.json({ id, status: result.status, body: result.body });
     };
+  api.get("/deliveries/:seq/test", (req, res) => {
+    const seq = Number(req.params.seq);
+    const entry = options.log.list().find((each) => each.seq === seq);
+    const request = options.log.replayRequest(seq);
+    if (!entry || !request)
+      throw new HookwrightError("NOT_FOUND", "no delivery kept with that number");
+    const name = `${entry.event.replaceAll(/[^a-z_.]/g, "")}-${seq}.test.ts`;
+    res
+      .set("content-disposition", `attachment; filename="${name}"`)
+      .type("text/plain")
+      .send(renderDeliveryTest(entry, request.body.toString("utf8")));
+  });
   api.post("/deliveries/:seq/redeliver", jsonOnly, resend("redelivery"));
   api.post("/deliveries/:seq/run-as-new", jsonOnly, resend("new"));
   // The old name, kept for scripts written against it: it always was "run as new".
