@@ -6,6 +6,7 @@ import { ChildExit } from "./child-exit.js";
 import { addExecCommand } from "./commands/exec.js";
 import { addExecCredentialCommand } from "./commands/exec-credential.js";
 import { addGitCredentialCommand } from "./commands/git-credential.js";
+import { addInitCommand } from "./commands/init.js";
 import { addInstallationsCommand } from "./commands/installations.js";
 import { addJobsCommand } from "./commands/jobs.js";
 import { addReceiveCommand } from "./commands/receive.js";
@@ -42,6 +43,7 @@ export function createProgram(io: CliIo): Command {
   addWorkerCommand(program, io);
   addJobsCommand(program, io);
   addExecCommand(program, io);
+  addInitCommand(program, io);
   addExecCredentialCommand(program, io);
   return program;
 }
