@@ -4,6 +4,8 @@ import type { DeliveryEvents } from "./delivery-events.js";
 /** Bodies beyond this are cut: the console shows what a call carried, not a whole download. */
 export const OBSERVED_BODY_CHARS = 4096;
 
+const MAX_READ_BYTES = 256 * 1024;
+
 function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
   const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
   return new globalThis.Headers(headers).get(name) ?? undefined;
@@ -22,6 +24,8 @@ function requestBodyOf(init: RequestInit | undefined): string | undefined {
 async function responseBodyOf(response: Response): Promise<string | undefined> {
   const type = response.headers.get("content-type") ?? "";
   if (!/json|text/.test(type)) return undefined;
+  // A large answer is not read twice to keep its first few kilobytes.
+  if (Number(response.headers.get("content-length") ?? 0) > MAX_READ_BYTES) return undefined;
   try {
     const text = await response.clone().text();
     return text.length > 0 ? bounded(text) : undefined;
