@@ -22,6 +22,7 @@ COPY bin ./bin
 COPY app.yml ./
 COPY fixtures ./fixtures
 COPY src/console/console.html ./src/console/console.html
+COPY src/console/console.js ./src/console/console.js
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

@@ -50,11 +50,13 @@ export function createApp(options: CreateAppOptions): Hookwright {
   const apiUrl = (options.github?.apiUrl ?? "https://api.github.com").replace(/\/+$/, "");
   const events = dependencies.events ?? createDeliveryEvents();
   const current = new AsyncLocalStorage<string>();
+  const pluginScope = new AsyncLocalStorage<string>();
   const fetch = observeFetch(
     dependencies.fetch ?? ((...args) => globalThis.fetch(...args)),
     apiUrl,
     current,
     events,
+    { pluginScope },
   );
   const auth = createAppAuth({
     appId: credentials.appId,
@@ -79,6 +81,7 @@ export function createApp(options: CreateAppOptions): Hookwright {
     logger: log,
     invalidate: (id) => auth.invalidate(id),
     events,
+    pluginScope,
   });
   // `/help` is answered once per comment, by an App of its own, whichever plugins have commands.
   const commands = createCommandRegistry({ helpApp: () => router.appFor("hookwright-commands") });

@@ -1,3 +1,4 @@
+import type { AsyncLocalStorage } from "node:async_hooks";
 import { createEventHandler } from "@octokit/webhooks";
 import type { Logger } from "pino";
 import type { TokenScope } from "../auth/create-app-auth.js";
@@ -29,6 +30,8 @@ export interface EventRouterOptions {
   configCache?: ConfigCache;
   /** Told when each plugin's handler starts and ends. */
   events?: DeliveryEvents;
+  /** Holds the plugin whose handler runs, so its API calls can be attributed to it. */
+  pluginScope?: AsyncLocalStorage<string>;
 }
 
 interface Shared {
@@ -78,6 +81,11 @@ function invalidateConfigs(configs: ConfigCache, payload: PushPayload, log: () =
   if (dropped > 0) log().debug({ dropped }, "configuration cache entries dropped after a push");
 }
 
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0]!.slice(0, 500);
+}
+
 export function createEventRouter(options: EventRouterOptions): EventRouter {
   const shared = new WeakMap<object, Shared>();
   const configs = options.configCache ?? createConfigCache();
@@ -108,11 +116,15 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       const events = options.events?.wants("plugin") ? options.events : undefined;
       const id = event.id;
       events?.emit({ type: "plugin", id, plugin, outcome: "started" });
+      // Entered only while someone watches API calls: nobody else reads it.
+      const scope = options.events?.wants("api-call") ? options.pluginScope : undefined;
       try {
-        await handler(context as never);
+        await (scope
+          ? scope.run(plugin, () => handler(context as never))
+          : handler(context as never));
         events?.emit({ type: "plugin", id, plugin, outcome: "completed" });
       } catch (error) {
-        events?.emit({ type: "plugin", id, plugin, outcome: "failed" });
+        events?.emit({ type: "plugin", id, plugin, outcome: "failed", error: messageOf(error) });
         pluginLog().error({ err: error }, "handler failed");
         // The library tags each failure with Object.assign(error, { event }), which throws on
         // `throw undefined` and would settle the delivery before the other handlers finish.

@@ -14,6 +14,10 @@ export interface CliIo {
    * Optional so an io built for commands that never read stdin need not provide it.
    */
   readStdin?: () => Promise<string>;
+  /** True when standard input is a terminal: nothing was piped in, so it is not read. */
+  stdinIsTty?: boolean;
+  /** Child processes (`exec`) share this process's terminal instead of piping to io. */
+  inheritStdio?: boolean;
 }
 
 export function processIo(): CliIo {
@@ -23,6 +27,8 @@ export function processIo(): CliIo {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     isTty: process.stdout.isTTY === true,
+    stdinIsTty: process.stdin.isTTY === true,
+    inheritStdio: true,
     onShutdown: (handler) => {
       process.once("SIGTERM", handler);
       process.once("SIGINT", handler);

@@ -9,8 +9,11 @@ import { createSignedDelivery } from "../fake-github/signed-delivery.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { requireConsoleToken } from "./console-auth.js";
 import { requireOwnHost, requireOwnOrigin } from "./own-host.js";
-import { serveConsolePage } from "./console-page.js";
-import type { DeliveryLog } from "./delivery-log.js";
+import { serveConsolePage, serveConsoleScript } from "./console-page.js";
+import { REPLAY_HEADER, type DeliveryLog } from "./delivery-log.js";
+import { renderDeliveryTest } from "./copy-as-test.js";
+import { parseConsoleEvent, withAction } from "./event-names.js";
+import { jsonErrorPosition } from "./json-position.js";
 import { listSamples, readSample } from "./samples.js";
 import { openStream } from "./stream.js";
 import type { ScheduleStatus } from "../schedules/schedule-types.js";
@@ -42,8 +45,6 @@ export interface DeliveryConsole {
   close(): void;
 }
 
-const EVENT_NAME = /^[a-z_]{1,64}$/;
-
 // A cross-site form cannot send JSON without a CORS preflight, which this server never allows.
 const jsonOnly: RequestHandler = (req, _res, next) => {
   if (req.is("application/json")) return next();
@@ -55,13 +56,23 @@ const nosniff: RequestHandler = (_req, res, next) => {
   next();
 };
 
+// The console's own page and calls are logged at debug: opening it once wrote ~30 lines.
+const quiet: RequestHandler = (_req, res, next) => {
+  res.locals.quietLog = true;
+  next();
+};
+
 function payloadText(payload: unknown): string {
   const text = typeof payload === "string" ? payload : JSON.stringify(payload ?? null);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new HookwrightError("INVALID_REQUEST", "the payload is not valid JSON");
+    const at = jsonErrorPosition(text);
+    throw new HookwrightError(
+      "INVALID_REQUEST",
+      `the payload is not valid JSON${at === undefined ? "" : ` (${at})`}`,
+    );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new HookwrightError("INVALID_REQUEST", "the payload must be a JSON object");
@@ -119,42 +130,78 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
     const payload = readSample(options.fixturesDir, name, options.sandbox?.installationId);
     res.json({ name, event: name.split(".")[0], payload });
   });
+  // The editor asks as the user types: where the payload stops being JSON, if it does.
+  api.post("/check-json", jsonOnly, json, (req, res) => {
+    const payload = (req.body as { payload?: unknown } | undefined)?.payload;
+    res.json({ error: typeof payload === "string" ? (jsonErrorPosition(payload) ?? null) : null });
+  });
   api.post("/send", jsonOnly, json, async (req, res) => {
-    const { event, payload } = (req.body ?? {}) as { event?: unknown; payload?: unknown };
-    if (typeof event !== "string" || !EVENT_NAME.test(event)) {
-      throw new HookwrightError("INVALID_REQUEST", "event must be an event name such as issues");
-    }
+    const body = (req.body ?? {}) as { event?: unknown; payload?: unknown };
+    const event = parseConsoleEvent(body.event);
     const signed = createSignedDelivery({
       secret: options.secret,
-      event,
-      rawBody: payloadText(payload),
+      event: event.name,
+      rawBody: withAction(payloadText(body.payload), event),
     });
     const headers = { ...signed.headers, "user-agent": "Hookwright-Console" };
     const result = await options.receiver.receive(headers, signed.body);
     res.json({ id: signed.id, status: result.status, body: result.body });
   });
-  api.post("/deliveries/:seq/replay", jsonOnly, async (req, res) => {
-    const request = options.log.replayRequest(Number(req.params.seq));
-    if (!request) throw new HookwrightError("NOT_FOUND", "no replayable delivery with that number");
-    // A new id, or the receiver would answer "duplicate"; the signature covers only the body.
-    const id = randomUUID();
-    const result = await options.receiver.receive(
-      { ...request.headers, "x-github-delivery": id },
-      request.body,
-    );
-    res.json({ id, status: result.status, body: result.body });
+  // Redeliver sends the same id, as GitHub's redelivery does (a completed one is answered as a
+  // duplicate); Run as new takes a fresh id so the handlers run again. The signature covers
+  // only the body, so both stay verified.
+  const resend = (kind: "redelivery" | "new"): RequestHandler =>
+    async function resendHandler(req, res) {
+      const seq = Number(req.params.seq);
+      const request = options.log.replayRequest(seq);
+      if (!request) {
+        throw new HookwrightError("NOT_FOUND", "no replayable delivery with that number");
+      }
+      const id = kind === "new" ? randomUUID() : request.headers["x-github-delivery"];
+      if (id === undefined) throw new HookwrightError("NOT_FOUND", "that delivery has no id");
+      const headers = {
+        ...request.headers,
+        "x-github-delivery": id,
+        [REPLAY_HEADER]: `${kind}:${seq}`,
+      };
+      const result = await options.receiver.receive(headers, request.body);
+      res.json({ id, status: result.status, body: result.body });
+    };
+  api.get("/deliveries/:seq/test", (req, res) => {
+    const seq = Number(req.params.seq);
+    const entry = options.log.list().find((each) => each.seq === seq);
+    const request = options.log.replayRequest(seq);
+    if (!entry || !request)
+      throw new HookwrightError("NOT_FOUND", "no delivery kept with that number");
+    const name = `${entry.event.replaceAll(/[^a-z_.]/g, "")}-${seq}.test.ts`;
+    res
+      .set("content-disposition", `attachment; filename="${name}"`)
+      .type("text/plain")
+      .send(renderDeliveryTest(entry, request.body.toString("utf8")));
   });
+  api.post("/deliveries/:seq/redeliver", jsonOnly, resend("redelivery"));
+  api.post("/deliveries/:seq/run-as-new", jsonOnly, resend("new"));
+  // The old name, kept for scripts written against it: it always was "run as new".
+  api.post("/deliveries/:seq/replay", jsonOnly, resend("new"));
   if (options.setup) {
     api.post("/register", jsonOnly, json, registerHandler(options.setup, options.publicUrl));
   }
 
   // Each route checks its Host itself: a check on the router would also run for the plugins'
   // routes, which this router sits in front of.
-  router.get("/", ownHost, auth, serveConsolePage(options.webUrl));
-  router.use("/console/api", ownHost, nosniff, ownOrigin, auth, api);
+  router.get("/", ownHost, quiet, auth, serveConsolePage(options.webUrl));
+  router.get("/console/console.js", ownHost, quiet, auth, serveConsoleScript());
+  router.get("/favicon.ico", ownHost, quiet, (_req, res) => void res.status(204).end());
+  router.use("/console/api", ownHost, quiet, nosniff, ownOrigin, auth, api);
   if (options.setup) {
     const setupOrigin = requireOwnOrigin(options.publicUrl, { everyMethod: true });
-    router.get("/setup", ownHost, setupOrigin, setupPageHandler(options.setup, options.logger));
+    router.get(
+      "/setup",
+      ownHost,
+      quiet,
+      setupOrigin,
+      setupPageHandler(options.setup, options.logger),
+    );
   }
   return {
     router,

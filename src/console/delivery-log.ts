@@ -4,9 +4,19 @@ import type {
   DeliveryEvent,
   DeliveryEvents,
   DeliverySummary,
-  ObservedCall,
 } from "../events/delivery-events.js";
 import type { Headers } from "../webhooks/parse-delivery.js";
+import {
+  logCall,
+  recordRun,
+  replayMarkOf,
+  REPLAY_HEADER,
+  type LoggedCall,
+  type PluginRun,
+  type ReplayMark,
+} from "./delivery-entry.js";
+
+export { REPLAY_HEADER, type LoggedCall, type PluginRun, type ReplayMark };
 
 export type Outcome = "running" | "completed" | "failed" | "duplicate" | "refused";
 
@@ -25,8 +35,10 @@ export interface DeliveryEntry {
   outcome: Outcome;
   durationMs: number | null;
   plugins: string[];
+  pluginRuns: PluginRun[];
   error: string | null;
-  calls: Pick<ObservedCall, "method" | "path" | "status">[];
+  calls: LoggedCall[];
+  replay: ReplayMark | null;
   /** True when the request's bytes are kept, so it can be sent again. */
   replayable: boolean;
 }
@@ -65,7 +77,13 @@ interface Stored {
   request?: ReplayRequest;
 }
 
-const REPLAY_HEADERS = ["content-type", "x-github-event", "x-hub-signature-256", "user-agent"];
+const REPLAY_HEADERS = [
+  "content-type",
+  "x-github-event",
+  "x-github-delivery",
+  "x-hub-signature-256",
+  "user-agent",
+];
 const MAX_CALLS = 200;
 
 function describe(delivery: DeliverySummary) {
@@ -115,8 +133,10 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
         outcome: "running",
         durationMs: null,
         plugins: [],
+        pluginRuns: [],
         error: null,
         calls: [],
+        replay: null,
         replayable: false,
         ...fields,
       },
@@ -143,6 +163,7 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
       });
     }
     item.entry.status = request.status;
+    item.entry.replay ??= replayMarkOf(header(request.headers, REPLAY_HEADER));
     if (delivery && request.body.length <= maxReplayBytes) {
       const headers: Record<string, string> = {};
       for (const name of REPLAY_HEADERS) {
@@ -161,15 +182,15 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
       return changed(add(event.delivery.id, describe(event.delivery)).entry);
     if (event.type === "plugin") {
       const item = latest(event.id);
-      if (!item || item.entry.plugins.includes(event.plugin)) return;
-      item.entry.plugins.push(event.plugin);
+      if (!item) return;
+      if (!item.entry.plugins.includes(event.plugin)) item.entry.plugins.push(event.plugin);
+      recordRun(item.entry.pluginRuns, event.plugin, event.outcome, event.error, scrub);
       return changed(item.entry);
     }
     if (event.type === "api-call") {
       const item = event.id === undefined ? undefined : latest(event.id);
       if (!item || item.entry.calls.length >= MAX_CALLS) return;
-      const { method, path, status } = event.call;
-      item.entry.calls.push({ method, path, status });
+      item.entry.calls.push(logCall(event.call, scrub));
       return changed(item.entry);
     }
     if (event.type === "finished") {
@@ -195,7 +216,10 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
   return {
     handle,
     attach: (events) =>
-      events.subscribe(handle, ["answered", "started", "plugin", "api-call", "finished", "dead"]),
+      events.subscribe(handle, ["answered", "started", "plugin", "api-call", "finished", "dead"], {
+        // The console shows each call's bodies; only it pays for reading them.
+        bodies: true,
+      }),
     list: () => stored.map((item) => structuredClone(item.entry)).reverse(),
     replayRequest(wanted) {
       const request = stored.find((item) => item.entry.seq === wanted)?.request;

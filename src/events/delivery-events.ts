@@ -13,6 +13,11 @@ export interface ObservedCall {
   rateLimitRemaining?: number;
   /** Which limit that is (`x-ratelimit-resource`): `core`, `graphql`, `search`… */
   rateLimitResource?: string;
+  /** The plugin whose handler made the call; absent for the framework's own (token exchange). */
+  plugin?: string;
+  /** The bodies sent and answered, cut to a bound, only while a listener asked for bodies. */
+  requestBody?: string;
+  responseBody?: string;
 }
 
 /** What a delivery is about, enough to show and count it without its payload. */
@@ -50,7 +55,14 @@ export type DeliveryEvent = (
   | { type: "answered"; request: AnsweredRequest }
   | { type: "refused"; code: string; status: number }
   | { type: "started"; delivery: DeliverySummary; attempt: number }
-  | { type: "plugin"; id: string; plugin: string; outcome: "started" | "completed" | "failed" }
+  | {
+      type: "plugin";
+      id: string;
+      plugin: string;
+      outcome: "started" | "completed" | "failed";
+      /** The handler's failure as a one-line message, when it failed. */
+      error?: string;
+    }
   /** `id` is absent for a call made outside any delivery (a plugin's `app.auth()` at load). */
   | { type: "api-call"; id?: string; call: ObservedCall }
   | { type: "token"; installation: number; cache: "hit" | "miss" }
@@ -92,6 +104,8 @@ export interface SubscribeOptions {
    * was counted or logged there already). Such a listener never asks workers to relay.
    */
   relayed?: boolean;
+  /** True: `api-call` events carry the calls' (bounded) request and response bodies. */
+  bodies?: boolean;
 }
 
 /** The one stream of delivery events a process has. */
@@ -107,11 +121,14 @@ export interface DeliveryEvents {
   wants(type: DeliveryEventType): boolean;
   /** True when someone listens to `type` relayed from other processes. */
   wantsRelayed(type: DeliveryEventType): boolean;
+  /** True when an `api-call` listener asked for the calls' bodies (reading them costs a copy). */
+  wantsBodies(): boolean;
 }
 
 interface Subscription {
   listener: Listener;
   relayed: boolean;
+  bodies: boolean;
 }
 
 export function createDeliveryEvents(): DeliveryEvents {
@@ -130,7 +147,11 @@ export function createDeliveryEvents(): DeliveryEvents {
       }
     },
     subscribe(listener, types = EVENT_TYPES, options = {}) {
-      const subscription = { listener, relayed: options.relayed ?? true };
+      const subscription = {
+        listener,
+        relayed: options.relayed ?? true,
+        bodies: options.bodies ?? false,
+      };
       for (const type of types) byType.set(type, [...(byType.get(type) ?? []), subscription]);
       return () => {
         for (const type of types) {
@@ -142,5 +163,6 @@ export function createDeliveryEvents(): DeliveryEvents {
     },
     wants: (type) => byType.has(type),
     wantsRelayed: (type) => byType.get(type)?.some((each) => each.relayed) ?? false,
+    wantsBodies: () => byType.get("api-call")?.some((each) => each.bodies) ?? false,
   };
 }

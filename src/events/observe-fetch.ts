@@ -1,6 +1,11 @@
 import type { AsyncLocalStorage } from "node:async_hooks";
 import type { DeliveryEvents } from "./delivery-events.js";
 
+/** Bodies beyond this are cut: the console shows what a call carried, not a whole download. */
+export const OBSERVED_BODY_CHARS = 4096;
+
+const MAX_READ_BYTES = 256 * 1024;
+
 function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
   const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
   return new globalThis.Headers(headers).get(name) ?? undefined;
@@ -12,19 +17,45 @@ function remainingOf(response: Response): number | undefined {
   return Number.isFinite(remaining) ? remaining : undefined;
 }
 
+function bounded(text: string): string {
+  return text.length > OBSERVED_BODY_CHARS ? `${text.slice(0, OBSERVED_BODY_CHARS)}…` : text;
+}
+
+function requestBodyOf(init: RequestInit | undefined): string | undefined {
+  const body = init?.body;
+  return typeof body === "string" && body.length > 0 ? bounded(body) : undefined;
+}
+
+/** The answer's text, read from a copy so the caller's stream is untouched. */
+async function responseBodyOf(response: Response): Promise<string | undefined> {
+  const type = response.headers.get("content-type") ?? "";
+  if (!/json|text/.test(type)) return undefined;
+  // A large answer is not read twice to keep its first few kilobytes.
+  if (Number(response.headers.get("content-length") ?? 0) > MAX_READ_BYTES) return undefined;
+  try {
+    const text = await response.clone().text();
+    return text.length > 0 ? bounded(text) : undefined;
+  } catch {
+    // A body cut short is the caller's failure to see, not the observer's.
+    return undefined;
+  }
+}
+
 /**
  * A fetch that emits an `api-call` event for each call, under the delivery that caused it:
  * the `x-github-delivery` header every client call carries, else the delivery whose handlers
- * are running (a token exchange carries no header), else none (a call outside any delivery).
- * Costs one check when nobody listens. `now` is a monotonic clock in milliseconds.
+ * are running (a token exchange carries no header), else none (a call outside any delivery);
+ * with the plugin whose handler made it, and its bodies only while a listener asked for them
+ * (the console). Costs one check when nobody listens. `now` is a monotonic clock in ms.
  */
 export function observeFetch(
   base: typeof fetch,
   apiUrl: string,
   current: AsyncLocalStorage<string>,
   events: DeliveryEvents,
-  now: () => number = () => performance.now(),
+  options: { now?: () => number; pluginScope?: AsyncLocalStorage<string> } = {},
 ): typeof fetch {
+  const now = options.now ?? (() => performance.now());
   const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
   return async (input, init) => {
     if (!events.wants("api-call")) return base(input, init);
@@ -36,8 +67,14 @@ export function observeFetch(
     const below = url.pathname.startsWith(`${basePath}/`)
       ? url.pathname.slice(basePath.length)
       : url.pathname;
+    // The token exchange is the framework's, whichever handler needed it, and its answer is a
+    // token: neither a plugin nor a body is kept for the app's own routes.
+    const own = below.startsWith("/app/");
+    const plugin = own ? undefined : options.pluginScope?.getStore();
+    const bodies = !own && events.wantsBodies();
+    const requestBody = bodies ? requestBodyOf(init) : undefined;
     const started = now();
-    const report = (status: number, response?: Response) => {
+    const report = (status: number, response?: Response, responseBody?: string) => {
       const remaining = response && remainingOf(response);
       const resource = response?.headers.get("x-ratelimit-resource") ?? undefined;
       events.emit({
@@ -50,16 +87,20 @@ export function observeFetch(
           seconds: (now() - started) / 1000,
           ...(remaining !== undefined && { rateLimitRemaining: remaining }),
           ...(remaining !== undefined && resource && { rateLimitResource: resource }),
+          ...(plugin !== undefined && { plugin }),
+          ...(requestBody !== undefined && { requestBody }),
+          ...(responseBody !== undefined && { responseBody }),
         },
       });
     };
+    let response: Response;
     try {
-      const response = await base(input, init);
-      report(response.status, response);
-      return response;
+      response = await base(input, init);
     } catch (error) {
       report(0);
       throw error;
     }
+    report(response.status, response, bodies ? await responseBodyOf(response) : undefined);
+    return response;
   };
 }

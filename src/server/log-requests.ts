@@ -54,13 +54,15 @@ export function logRequests(logger: Logger, options: LogRequestsOptions = {}): R
       // Production runs at warn: a 2xx/3xx line is decided on before the path is read.
       if (status < 400 && !logger.isLevelEnabled("info")) return;
       const path = req.path.length > MAX_PATH ? `${req.path.slice(0, MAX_PATH)}…` : req.path;
-      const level = QUIET.has(path)
-        ? "debug"
-        : status >= 500
-          ? "error"
-          : status >= 400
-            ? "warn"
-            : "info";
+      // `quietLog`: a route's own traffic (the console's page and API) says so itself.
+      const level =
+        QUIET.has(path) || res.locals.quietLog === true
+          ? "debug"
+          : status >= 500
+            ? "error"
+            : status >= 400
+              ? "warn"
+              : "info";
       if (!logger.isLevelEnabled(level)) return;
       if ((status >= 400 && status < 500) || status === 503) {
         const { allowed, skipped } = limit();

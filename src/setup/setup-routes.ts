@@ -17,10 +17,20 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
-<h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+// The console's look (console.html), so /setup reads as part of it.
+const STYLE = `body{font-family:system-ui,sans-serif;margin:0 auto;max-width:40rem;padding:1rem 1.5rem;color:#1f2328;line-height:1.5}
+h1{font-size:1.4rem}.bad{color:#cf222e}.badge{display:inline-block;padding:.1rem .5rem;border-radius:1rem;background:#ddf4ff;font-size:.8rem}
+code{background:#f6f8fa;padding:0 .2rem}a.back{display:inline-block;margin-top:1rem}`;
+
+function page(title: string, body: string, failed = false): string {
+  const heading = failed
+    ? `<h1 class="bad">${escapeHtml(title)}</h1>`
+    : `<h1>${escapeHtml(title)}</h1>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title>
+<style>${STYLE}</style></head>
+<body><p><span class="badge">Hookwright console · app registration</span></p>${heading}${body}
+<p><a class="back" href="/" data-testid="back">← Back to the console</a></p></body></html>`;
 }
 
 /** `POST /console/api/register`: the form for GitHub's new-app page, built from app.yml. */
@@ -65,7 +75,12 @@ export function setupPageHandler(setup: Setup, logger: Logger): RequestHandler {
         .status(toHttpStatus(known))
         .type("html")
         .send(
-          page("App registration failed", `<p>${escapeHtml(toErrorBody(known).error.message)}</p>`),
+          page(
+            "App registration failed",
+            `<p class="bad">${escapeHtml(toErrorBody(known).error.message)}</p>
+<p>Start again from the console's <strong>Register a GitHub App</strong> form.</p>`,
+            true,
+          ),
         );
     }
   };

@@ -1,59 +1,17 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser } from "playwright-core";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  chromiumAvailable,
+  OUTPUT,
+  sampleLoaded,
+  startSandboxCli,
+  type SandboxCli,
+} from "./browser-helpers.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const OUTPUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
-const CHROMIUM = "/usr/bin/chromium";
-// No network beyond loopback: nothing in the browser may try to phone home.
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-/** Starts the built CLI unconfigured (sandbox) and resolves with the console URL it prints. */
-function startSandboxCli(): Promise<{ child: ChildProcess; url: string }> {
-  const blank = [
-    "APP_ID",
-    "PRIVATE_KEY",
-    "PRIVATE_KEY_PATH",
-    "WEBHOOK_SECRET",
-    "CONSOLE_TOKEN",
-    "HOST",
-    "REDIS_URL",
-    "WEBHOOK_PROXY_URL",
-    "WEBHOOK_PATH",
-  ];
-  const child = spawn(process.execPath, ["bin/hookwright.js", "run"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      ...Object.fromEntries(blank.map((name) => [name, ""])),
-      PORT: "0",
-      LOG_FORMAT: "json",
-      LOG_LEVEL: "info",
-      PLUGINS: "greeter",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let buffered = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString("utf8");
-      const match = /"console":"([^"]+)"/.exec(buffered);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.on("exit", (code) => reject(new Error(`the CLI exited (${code}) before serving`)));
-  });
-}
-
-const available = existsSync(CHROMIUM);
+const available = chromiumAvailable;
 const suite = available ? describe : describe.skip;
 
 if (!available) {
@@ -63,20 +21,9 @@ if (!available) {
   );
 }
 
-/** The page fills in its first sample once loaded; typing before that would be overwritten. */
-async function sampleLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => {
-    // Runs in the page; the test's TypeScript has no DOM types.
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
-      .document;
-    const payload = doc.querySelector('[data-testid="payload"]') as { value: string } | null;
-    return payload?.value.includes('"installation":{"id":1}') === true;
-  });
-}
-
 suite("delivery console in a real browser (chromium)", () => {
   let browser: Browser;
-  let cli: { child: ChildProcess; url: string };
+  let cli: SandboxCli;
 
   beforeAll(async () => {
     cli = await startSandboxCli();

@@ -242,4 +242,123 @@ describe("delivery console (sandbox)", () => {
       },
     ]);
   });
+
+  it("Redeliver sends the same id and shows the duplicate answer; Run as new runs the handlers again", async () => {
+    const { hookwright, sandbox } = await start();
+    const sent = await sendSample(hookwright.express, "issues.opened");
+    const post = (path: string) =>
+      request(hookwright.express).post(path).set("content-type", "application/json");
+    const again = await post("/console/api/deliveries/1/redeliver").expect(200);
+    expect(again.body).toMatchObject({
+      id: sent.body.id,
+      status: 200,
+      body: { status: "duplicate" },
+    });
+    const fresh = await post("/console/api/deliveries/1/run-as-new").expect(200);
+    expect(fresh.body.id).not.toBe(sent.body.id);
+    expect(fresh.body).toMatchObject({ status: 200, body: { status: "completed" } });
+    const { body } = await request(hookwright.express).get("/console/api/deliveries");
+    const [asNew, duplicate, original] = body.deliveries;
+    expect(asNew).toMatchObject({
+      id: fresh.body.id,
+      outcome: "completed",
+      replay: { kind: "new", of: 1 },
+    });
+    expect(duplicate).toMatchObject({
+      id: sent.body.id,
+      outcome: "duplicate",
+      replay: { kind: "redelivery", of: 1 },
+    });
+    expect(original.replay).toBeNull();
+    // The greeter commented twice: once for the delivery, once for the run as new.
+    expect(sandbox.changesFor(sent.body.id)).toHaveLength(1);
+    expect(sandbox.changesFor(fresh.body.id)).toHaveLength(1);
+    await post("/console/api/deliveries/99/redeliver").expect(404);
+  });
+
+  it("names the failing plugin, attributes each call to its plugin and marks config lookups as expected", async () => {
+    const { hookwright } = await start();
+    await hookwright.load((app: App) => {
+      app.on("issues.labeled", async (context) => {
+        await context.config("labeler.yml", {});
+      });
+    }, "configured");
+    await sendSample(hookwright.express, "issues.labeled");
+    const { body } = await request(hookwright.express).get("/console/api/deliveries");
+    const [labeled] = body.deliveries;
+    expect(labeled.pluginRuns).toEqual(
+      expect.arrayContaining([
+        { plugin: "breaker", outcome: "failed", error: "labeler broke" },
+        { plugin: "configured", outcome: "completed", error: null },
+      ]),
+    );
+    const lookups = labeled.calls.filter((call: { path: string }) =>
+      call.path.includes("contents"),
+    );
+    expect(lookups.length).toBeGreaterThan(0);
+    for (const call of lookups) {
+      expect(call).toMatchObject({
+        method: "GET",
+        status: 404,
+        plugin: "configured",
+        expected: true,
+      });
+    }
+  });
+
+  it("takes name.action in the Event field, and refuses an unknown event with the known ones", async () => {
+    const { hookwright } = await start();
+    const send = (event: string, payload: string) =>
+      request(hookwright.express).post("/console/api/send").send({ event, payload });
+    const sample = await request(hookwright.express).get("/console/api/samples/issues.opened");
+    expect((await send("issues.opened", sample.body.payload)).body.status).toBe(200);
+    const unknown = await send("made_up", "{}");
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toMatch(
+      /^"made_up" is not an event GitHub sends; known events: .*\bissues\b.*\bpull_request\b/,
+    );
+    const action = await send("issues.exploded", "{}");
+    expect(action.body.error.message).toMatch(
+      /^"exploded" is not an action of issues; its actions: .*opened/,
+    );
+    const mismatch = await send("issues.closed", sample.body.payload);
+    expect(mismatch.body.error.message).toBe('the payload\'s action is "opened", not "closed"');
+  });
+
+  it("says where a payload's JSON breaks, by line and column", async () => {
+    const { hookwright } = await start();
+    const response = await request(hookwright.express)
+      .post("/console/api/send")
+      .send({ event: "issues", payload: '{\n  "action": "opened",\n  "x": }' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toBe("the payload is not valid JSON (line 3, column 8)");
+  });
+
+  it("logs the console's own page and calls at debug, not info", async () => {
+    const sandbox = await startSandbox();
+    const logs = captureLogs();
+    const hookwright = createApp({
+      credentials: { appId: sandbox.appId, privateKey: sandbox.privateKey, webhookSecrets: ["s"] },
+      github: { apiUrl: sandbox.apiUrl },
+      dependencies: { logger: logs.logger },
+    });
+    const deliveryConsole = createConsole({
+      log: createDeliveryLog(),
+      receiver: hookwright.receiver,
+      secret: "s",
+      token: undefined,
+      fixturesDir: FIXTURES,
+      logger: logs.logger,
+      webUrl: "https://github.com",
+      sandbox,
+    });
+    hookwright.getRouter("/").use(deliveryConsole.router);
+    running = { sandbox, hookwright, console: deliveryConsole };
+    for (const path of ["/", "/favicon.ico", "/console/api/info", "/console/api/deliveries"]) {
+      await request(hookwright.express).get(path);
+    }
+    const requests = logs.records().filter((record) => record.msg === "request");
+    expect(requests).toHaveLength(4);
+    for (const record of requests) expect(record.level).toBe(20);
+  });
 });

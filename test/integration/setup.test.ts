@@ -191,6 +191,11 @@ describe("registering a GitHub App from the console", () => {
     const state = new URL(form.action).searchParams.get("state")!;
     const response = await fetch(`${base}/setup?code=expired&state=${state}`);
     expect(response.status).toBe(502);
-    expect(await response.text()).toContain("404");
+    const html = await response.text();
+    expect(html).toContain("404");
+    // In the console's style, red, with the way back to it.
+    expect(html).toMatch(/<h1 class="bad">App registration failed<\/h1>/);
+    expect(html).toContain('<a class="back" href="/" data-testid="back">');
+    expect(html).toContain("<style>");
   });
 });

@@ -16,6 +16,8 @@ import type { CliIo } from "../io.js";
 export interface CommandDeps {
   fetch?: typeof fetch;
   clock?: Clock;
+  /** Multiplier (ms) for the clients' retry backoff; tests pass 1. */
+  retryBaseMs?: number;
 }
 
 /** The app's credentials wired to the same auth module and clients the server uses. */
@@ -114,6 +116,7 @@ export function createAppSetup(
     appAuth,
     logger,
     fetch: dates.fetch,
+    retryBaseMs: deps.retryBaseMs,
     requestLimits: requestLimitsOf(config),
   });
   return {

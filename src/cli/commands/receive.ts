@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Router } from "express";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import type { Config } from "../../config/config.js";
 import { HookwrightError } from "../../errors.js";
 import type { ClientFactory } from "../../github/create-client-factory.js";
@@ -17,6 +17,8 @@ import { withProbotOptions } from "../../app/probot-members.js";
 import { createEventRouter } from "../../app/create-event-router.js";
 import { describeDelivery } from "../../webhooks/describe-delivery.js";
 import type { CliIo } from "../io.js";
+import { serializeQuietly, watchNetwork } from "../network-failure.js";
+import { sandboxClients } from "./receive-sandbox.js";
 import {
   createAppSetup,
   readCommandConfig,
@@ -30,7 +32,11 @@ export interface ReceiveOptions {
   event?: string;
   /** Path to the payload JSON; GITHUB_EVENT_PATH when absent. */
   payload?: string;
+  /** Run against a simulated GitHub started for this command: no app, token or network. */
+  sandbox?: boolean;
 }
+
+const SANDBOX_INSTALLATION_ID = 1;
 
 // Actions names a few triggers differently from the webhook whose payload they carry.
 // https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows
@@ -70,6 +76,11 @@ function readDelivery(options: ReceiveOptions, io: CliIo) {
   const name = ACTIONS_ALIASES[match[1]!] ?? match[1]!;
   const action = match[2];
   const payload = readPayload(path, io.cwd);
+  if (options.sandbox) {
+    // The sandbox has one installation: the payload's becomes it, as the console's samples do.
+    const installation = payload.installation as Record<string, unknown> | undefined;
+    payload.installation = { ...installation, id: SANDBOX_INSTALLATION_ID };
+  }
   if (action !== undefined) {
     // A hand-written payload may leave the action out; one that names another is a mistake.
     if (payload.action === undefined) payload.action = action;
@@ -101,6 +112,7 @@ function createClients(config: Config, logger: Logger, io: CliIo, deps: CommandD
     apiUrl: config.apiUrl,
     logger,
     fetch: deps.fetch,
+    retryBaseMs: deps.retryBaseMs,
     requestLimits: requestLimitsOf(config),
   });
   return { clients, invalidate: undefined };
@@ -118,14 +130,55 @@ export async function receiveCommand(
 ): Promise<void> {
   const delivery = readDelivery(options, io);
   const config = readCommandConfig(io);
-  const logger = createLogger({
+  const base = createLogger({
     level: config.logLevel,
     format: config.logFormat,
     secrets: webhookSecretsOf(config),
     destination:
       config.logFormat === "json" ? { write: (line: string) => io.stdout(line) } : undefined,
   });
-  const { clients, invalidate } = createClients(config, logger, io, deps);
+  // A handler that failed for want of a network is logged in one line, not with its stack.
+  const logger = base.child({}, { serializers: { err: quietErr } });
+  const network = watchNetwork(deps.fetch ?? globalThis.fetch, (line) =>
+    io.stderr(`hookwright: ${line}\n`),
+  );
+  const sandbox = options.sandbox
+    ? await (await import("../../sandbox/create-sandbox.js")).startSandbox()
+    : undefined;
+  try {
+    const recorded = sandbox && sandboxClients(sandbox, logger, network.fetch);
+    const { clients, invalidate } =
+      recorded ?? createClients(config, logger, io, { ...deps, fetch: network.fetch });
+    await runPlugins(pluginNames, delivery, { config, io, logger, clients, invalidate });
+    if (recorded) io.stdout(recorded.report(delivery.id));
+  } catch (error) {
+    const unreachable = network.failure();
+    if (unreachable === undefined) throw error;
+    throw new HookwrightError("GITHUB_UNAVAILABLE", `cannot reach GitHub: ${unreachable}`, {
+      cause: error,
+    });
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+const quietErr = (error: unknown) => {
+  const quiet = serializeQuietly(error);
+  return quiet === error ? pino.stdSerializers.err(error as Error) : quiet;
+};
+
+async function runPlugins(
+  pluginNames: string[],
+  delivery: ReturnType<typeof readDelivery>,
+  parts: {
+    config: Config;
+    io: CliIo;
+    logger: Logger;
+    clients: ClientFactory;
+    invalidate: ((id: number) => Promise<void>) | undefined;
+  },
+) {
+  const { config, io, logger, clients, invalidate } = parts;
   const router = createEventRouter({ clients, logger, invalidate });
   const refs = findPlugins(io.cwd, pluginNames.length > 0 ? pluginNames : config.plugins, {
     preferCompiled: io.env.NODE_ENV === "production",
@@ -159,9 +212,10 @@ export function addReceiveCommand(program: Command, io: CliIo, deps?: CommandDep
     .argument("[plugins...]", "plugin names in plugins/ or module paths")
     .option("-e, --event <event>", "the event, e.g. issues or issues.opened (GITHUB_EVENT_NAME)")
     .option("-p, --payload <file>", "the payload JSON file (GITHUB_EVENT_PATH)")
+    .option("--sandbox", "against a simulated GitHub: no app, token or network; prints the calls")
     .addHelpText(
       "after",
-      "\nCredentials: APP_ID and PRIVATE_KEY, or GITHUB_TOKEN (e.g. in a GitHub Actions job).",
+      "\nCredentials: APP_ID and PRIVATE_KEY, or GITHUB_TOKEN (e.g. in a GitHub Actions job); none with --sandbox.",
     )
     .action((plugins: string[], options: ReceiveOptions) =>
       receiveCommand(plugins, options, io, deps),

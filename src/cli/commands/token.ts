@@ -4,6 +4,14 @@ import { findInstallation, type InstallationTarget } from "../../auth/find-insta
 import { HookwrightError } from "../../errors.js";
 import type { CliIo } from "../io.js";
 import {
+  forgetLastToken,
+  lastTokenPath,
+  recallLastToken,
+  rememberLastToken,
+} from "../last-token.js";
+import { revokeToken, tokenFromInput } from "../revoke-token.js";
+import { tokenCacheDir } from "./git-credential.js";
+import {
   createAppSetup,
   createStderrLogger,
   readCommandConfig,
@@ -18,6 +26,8 @@ export interface TokenOptions {
   user?: string;
   repositories?: string[];
   permissions?: Record<string, string>;
+  /** Revoke the token on stdin, or the last one printed, instead of printing a new one. */
+  revoke?: boolean;
 }
 
 // GitHub's owner and repository names; "." and ".." are not names but path steps.
@@ -77,7 +87,7 @@ function targetOf(options: TokenOptions): InstallationTarget | undefined {
 }
 
 /** The installation named on the command line; with none named, the app's only one. */
-async function chooseInstallation(setup: AppSetup, options: TokenOptions): Promise<number> {
+export async function chooseInstallation(setup: AppSetup, options: TokenOptions): Promise<number> {
   if (options.installation !== undefined) return options.installation;
   const target = targetOf(options);
   const client = setup.clients.forApp();
@@ -99,6 +109,7 @@ export async function tokenCommand(
   deps: CommandDeps = {},
 ): Promise<void> {
   const config = readCommandConfig(io);
+  if (options.revoke) return revokeCommand(io, deps);
   const setup = createAppSetup(config, createStderrLogger(config, io), deps);
   const scope: TokenScope = {};
   if (options.repositories) scope.repositories = options.repositories;
@@ -114,9 +125,47 @@ export async function tokenCommand(
       repository_selection: token.repositorySelection,
     };
     io.stdout(`${JSON.stringify(answer)}\n`);
+    const dir = tokenCacheDir(io.env);
+    if (dir) rememberLastToken(lastTokenPath(dir), setup.app.privateKey.key, token.token);
   } catch (error) {
     throw setup.explain(error);
   }
+}
+
+/** `token --revoke`: the token piped in (bare or as `token` printed it), else the last printed. */
+async function revokeCommand(io: CliIo, deps: CommandDeps): Promise<void> {
+  const config = readCommandConfig(io);
+  const piped = io.readStdin && io.stdinIsTty !== true ? await io.readStdin() : "";
+  const given = tokenFromInput(piped);
+  if (piped.trim() !== "" && given === undefined) {
+    throw new HookwrightError(
+      "USAGE",
+      "standard input holds no token (give it bare or as `token` prints it)",
+    );
+  }
+  const dir = tokenCacheDir(io.env);
+  const path = dir === undefined ? undefined : lastTokenPath(dir);
+  const onDisk =
+    path !== undefined && config.app ? recallLastToken(path, config.app.privateKey.key) : undefined;
+  const token = given ?? onDisk;
+  if (token === undefined) {
+    throw new HookwrightError(
+      "USAGE",
+      "no token to revoke: pipe one in, or print one with `hookwright token` first",
+    );
+  }
+  const outcome = await revokeToken(
+    token,
+    config.apiUrl,
+    deps.fetch ?? globalThis.fetch,
+    config.githubRequestTimeoutMs,
+  );
+  if (path !== undefined && onDisk === token) forgetLastToken(path);
+  io.stderr(
+    outcome === "revoked"
+      ? "hookwright: token revoked\n"
+      : "hookwright: the token had already expired or been revoked\n",
+  );
 }
 
 export function addTokenCommand(program: Command, io: CliIo, deps?: CommandDeps): void {
@@ -159,6 +208,7 @@ export function addTokenCommand(program: Command, io: CliIo, deps?: CommandDeps)
         "narrow the token's permissions (issues=write,contents=read)",
       ).argParser(parsePermissions),
     )
+    .option("--revoke", "revoke the token on standard input, or the last one printed")
     .addHelpText(
       "after",
       "\nWith none of --installation, --repo, --org, --user: the app's only installation.",

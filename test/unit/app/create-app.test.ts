@@ -46,7 +46,7 @@ describe("createApp", () => {
   it("emits a delivery's events in order: received, started, plugin, token, API calls, finished, answered", async () => {
     const events = createDeliveryEvents();
     const seen: DeliveryEvent[] = [];
-    events.subscribe((event) => seen.push(event));
+    events.subscribe((event) => seen.push(event), undefined, { bodies: true });
     const { hookwright } = setup({ dependencies: { events } });
     expect(hookwright.events).toBe(events);
     await hookwright.load((app) => {
@@ -92,6 +92,10 @@ describe("createApp", () => {
           seconds: expect.any(Number),
           rateLimitRemaining: 4999,
           rateLimitResource: "core",
+          // The plugin whose handler made it, and the bodies the console may show.
+          plugin: "commenter",
+          requestBody: '{"body":"hello"}',
+          responseBody: expect.stringContaining('"body":"hello"'),
         },
       },
       { type: "plugin", id: delivery.id, plugin: "commenter", outcome: "completed" },
@@ -127,7 +131,7 @@ describe("createApp", () => {
     const ends = seen.filter((event) => event.type === "plugin" && event.outcome !== "started");
     expect(ends).toEqual(
       expect.arrayContaining([
-        { type: "plugin", id: delivery.id, plugin: "failing", outcome: "failed" },
+        { type: "plugin", id: delivery.id, plugin: "failing", outcome: "failed", error: "broke" },
         { type: "plugin", id: delivery.id, plugin: "fine", outcome: "completed" },
       ]),
     );

@@ -118,7 +118,7 @@ describe("createEventRouter", () => {
     expect(seen).toEqual([
       { type: "plugin", id: "delivery-1", plugin: "slow", outcome: "started" },
       { type: "plugin", id: "delivery-1", plugin: "failing", outcome: "started" },
-      { type: "plugin", id: "delivery-1", plugin: "failing", outcome: "failed" },
+      { type: "plugin", id: "delivery-1", plugin: "failing", outcome: "failed", error: "broke" },
     ]);
     gated.open();
     await dispatched;

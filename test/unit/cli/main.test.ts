@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -51,7 +51,36 @@ describe("main", () => {
   it("exits 2 on an unknown command, saying so on stderr", async () => {
     const result = await run(["bogus"]);
     expect(result.code).toBe(2);
-    expect(result.errLines).toEqual([expect.stringMatching(/unknown command 'bogus'/)]);
+    expect(result.errLines).toEqual([
+      'hookwright: unknown command "bogus" (see hookwright --help)',
+    ]);
+  });
+
+  it("exits 2 on an unknown option, in one line pointing at the command's help", async () => {
+    const result = await run(["receive", "--bogus"]);
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      'hookwright: unknown option "--bogus" (see hookwright receive --help)',
+    ]);
+  });
+
+  it("exits 2 on a missing option argument, in the same form", async () => {
+    const result = await run(["receive", "-e"]);
+    expect(result.code).toBe(2);
+    expect(result.errLines).toEqual([
+      expect.stringMatching(
+        /^hookwright: option .*argument missing \(see hookwright receive --help\)$/,
+      ),
+    ]);
+  });
+
+  it("prints package.json's version with --version", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    const result = await run(["--version"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
   });
 
   it("exits 2 without a command, showing the usage on stderr", async () => {

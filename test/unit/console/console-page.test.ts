@@ -2,15 +2,18 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
 import express from "express";
 import request from "supertest";
-import { serveConsolePage } from "../../../src/console/console-page.js";
+import { serveConsolePage, serveConsoleScript } from "../../../src/console/console-page.js";
 
 const PAGE = readFileSync(new URL("../../../src/console/console.html", import.meta.url), "utf8");
+const SCRIPT = readFileSync(new URL("../../../src/console/console.js", import.meta.url), "utf8");
 
 describe("serveConsolePage", () => {
   it("serves the page with a fresh script nonce that the CSP requires", async () => {
     const app = express().get("/", serveConsolePage("https://github.com"));
     const [one, two] = [await request(app).get("/"), await request(app).get("/")];
-    const nonce = /<script nonce="([^"]+)">/.exec(one.text)![1]!;
+    const nonce = /<script nonce="([^"]+)" src="\/console\/console.js"><\/script>/.exec(
+      one.text,
+    )![1]!;
     expect(nonce).not.toBe("__NONCE__");
     expect(two.text).not.toContain(nonce);
     const csp = one.headers["content-security-policy"];
@@ -21,7 +24,17 @@ describe("serveConsolePage", () => {
   });
 
   it("builds every row from text nodes: the page script never assigns HTML", () => {
-    expect(PAGE).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
-    expect(PAGE).toContain("textContent");
+    for (const text of [PAGE, SCRIPT]) {
+      expect(text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+    }
+    expect(SCRIPT).toContain("textContent");
+  });
+
+  it("serves the page's script as JavaScript, unsniffed and uncached", async () => {
+    const app = express().get("/console.js", serveConsoleScript());
+    const response = await request(app).get("/console.js");
+    expect(response.headers["content-type"]).toMatch(/^text\/javascript/);
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.text).toBe(SCRIPT);
   });
 });

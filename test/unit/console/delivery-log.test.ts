@@ -91,8 +91,17 @@ describe("createDeliveryLog", () => {
         outcome: "completed",
         durationMs: 42,
         plugins: ["greeter"],
+        pluginRuns: [{ plugin: "greeter", outcome: "completed", error: null }],
         error: null,
-        calls: [{ method: "POST", path: "/repos/o/r/issues/1/comments", status: 201 }],
+        calls: [
+          {
+            method: "POST",
+            path: "/repos/o/r/issues/1/comments",
+            status: 201,
+            expected: false,
+          },
+        ],
+        replay: null,
         replayable: true,
       },
     ]);
@@ -113,7 +122,7 @@ describe("createDeliveryLog", () => {
         status: 200,
         outcome: "completed",
         plugins: ["greeter"],
-        calls: [{ method: "GET", path: "/x", status: 200 }],
+        calls: [{ method: "GET", path: "/x", status: 200, expected: false }],
       }),
     ]);
     detach();
@@ -131,6 +140,7 @@ describe("createDeliveryLog", () => {
     expect(replay.headers).toEqual({
       "content-type": "application/json",
       "x-github-event": "issues",
+      "x-github-delivery": "d1",
       "x-hub-signature-256": "sha256=ab",
       "user-agent": "GitHub-Hookshot/x",
     });
@@ -206,7 +216,7 @@ describe("createDeliveryLog", () => {
     const [second, first] = log.list();
     expect(second!.calls).toHaveLength(1);
     expect(first!.calls).toHaveLength(0);
-    second!.calls.push({ method: "X", path: "/", status: 0 });
+    second!.calls.push({ method: "X", path: "/", status: 0, expected: false });
     expect(log.list()[0]!.calls).toHaveLength(1);
   });
 
@@ -242,5 +252,77 @@ describe("createDeliveryLog", () => {
       error: "DELIVERY_IN_PROGRESS: another process holds it",
       replayable: true,
     });
+  });
+
+  it("names the plugin that failed, with its error scrubbed, and not the one that completed", () => {
+    const log = createDeliveryLog({ scrub: createScrubber(["s3cret-value-123"]) });
+    log.handle(started());
+    log.handle(plugin("d1", "greeter"));
+    log.handle(plugin("d1", "labeler"));
+    log.handle({ type: "plugin", id: "d1", plugin: "greeter", outcome: "completed" });
+    log.handle({
+      type: "plugin",
+      id: "d1",
+      plugin: "labeler",
+      outcome: "failed",
+      error: "bad label s3cret-value-123",
+    });
+    log.handle(finished(DELIVERY, { error: "1 handler failed" }));
+    expect(log.list()[0]!.pluginRuns).toEqual([
+      { plugin: "greeter", outcome: "completed", error: null },
+      { plugin: "labeler", outcome: "failed", error: "bad label [REDACTED]" },
+    ]);
+  });
+
+  it("keeps each call's plugin and scrubbed bodies, and marks a missing .github/ config as expected", () => {
+    const log = createDeliveryLog({ scrub: createScrubber(["s3cret-value-123"]) });
+    log.handle(started());
+    const config = "/repos/o/r/contents/.github%2Flabeler.yml";
+    log.handle(apiCall("d1", { method: "GET", path: config, status: 404, plugin: "labeler" }));
+    log.handle(apiCall("d1", { method: "GET", path: "/repos/o/r/issues/9", status: 404 }));
+    log.handle(
+      apiCall("d1", {
+        method: "POST",
+        path: "/repos/o/r/issues/1/comments",
+        status: 201,
+        plugin: "greeter",
+        requestBody: '{"body":"s3cret-value-123"}',
+        responseBody: '{"id":1}',
+      }),
+    );
+    const [calls] = log.list().map((entry) => entry.calls);
+    expect(calls).toEqual([
+      { method: "GET", path: config, status: 404, plugin: "labeler", expected: true },
+      { method: "GET", path: "/repos/o/r/issues/9", status: 404, expected: false },
+      {
+        method: "POST",
+        path: "/repos/o/r/issues/1/comments",
+        status: 201,
+        plugin: "greeter",
+        requestBody: '{"body":"[REDACTED]"}',
+        responseBody: '{"id":1}',
+        expected: false,
+      },
+    ]);
+  });
+
+  it("marks a row the console sent again, from its replay header", () => {
+    const log = createDeliveryLog();
+    log.handle(started());
+    log.handle(finished(DELIVERY));
+    log.handle(answered(200, {}));
+    log.handle({
+      type: "answered",
+      request: {
+        ...REQUEST,
+        headers: { ...REQUEST.headers, "x-hookwright-replay": "redelivery:1" },
+        status: 200,
+        answer: { status: "duplicate" },
+        delivery: DELIVERY,
+      },
+    });
+    const [again, first] = log.list();
+    expect(again).toMatchObject({ outcome: "duplicate", replay: { kind: "redelivery", of: 1 } });
+    expect(first!.replay).toBeNull();
   });
 });

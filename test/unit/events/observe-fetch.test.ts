@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { describe, expect, it } from "@jest/globals";
 import { createDeliveryEvents, type DeliveryEvent } from "../../../src/events/delivery-events.js";
-import { observeFetch } from "../../../src/events/observe-fetch.js";
+import { OBSERVED_BODY_CHARS, observeFetch } from "../../../src/events/observe-fetch.js";
 
 const answering =
   (status: number): typeof fetch =>
@@ -35,6 +35,55 @@ describe("observeFetch", () => {
         },
       },
     ]);
+  });
+
+  it("names the plugin whose handler made a call, keeps bounded bodies, and neither for a token exchange", async () => {
+    const events = createDeliveryEvents();
+    const seen: DeliveryEvent[] = [];
+    // Bodies only for a listener that asks for them (the console): reading them costs a copy.
+    events.subscribe((event) => seen.push(event), ["api-call"], { bodies: true });
+    const plugins = new AsyncLocalStorage<string>();
+    const long = "x".repeat(OBSERVED_BODY_CHARS + 10);
+    const answer: typeof fetch = async (input) =>
+      new Response(String(input).includes("/app/") ? '{"token":"ghs_abc"}' : long, {
+        status: 201,
+        headers: { "content-type": "application/json" },
+      });
+    const fetch = observeFetch(answer, "https://api.github.test", new AsyncLocalStorage(), events, {
+      pluginScope: plugins,
+    });
+    const headers = { "x-github-delivery": "d1" };
+    const response = await plugins.run("greeter", () =>
+      fetch("https://api.github.test/repos/o/r/issues/1/comments", {
+        method: "POST",
+        headers,
+        body: '{"body":"hi"}',
+      }),
+    );
+    // The caller still reads the whole answer.
+    expect(await response.text()).toBe(long);
+    await plugins.run("greeter", () =>
+      fetch("https://api.github.test/app/installations/1/access_tokens", {
+        method: "POST",
+        headers,
+      }),
+    );
+    const calls = seen.map((event) => (event.type === "api-call" ? event.call : undefined));
+    expect(calls[0]).toEqual({
+      method: "POST",
+      path: "/repos/o/r/issues/1/comments",
+      status: 201,
+      seconds: expect.any(Number),
+      plugin: "greeter",
+      requestBody: '{"body":"hi"}',
+      responseBody: `${long.slice(0, OBSERVED_BODY_CHARS)}…`,
+    });
+    expect(calls[1]).toEqual({
+      method: "POST",
+      path: "/app/installations/1/access_tokens",
+      status: 201,
+      seconds: expect.any(Number),
+    });
   });
 
   it("attributes a call without the header to the delivery running, and a network failure to status 0", async () => {

@@ -161,3 +161,80 @@ describe("receiveCommand", () => {
     expect(error?.message).toMatch(/APP_ID .*or GITHUB_TOKEN/);
   });
 });
+
+describe("receiveCommand --sandbox", () => {
+  it("runs the plugins against a simulated GitHub with no credentials and prints the calls they made", async () => {
+    const io = withPlugins({ LOG_LEVEL: "silent" }, { "commenter.mjs": COMMENTER });
+    const options = {
+      event: "issues.opened",
+      payload: join(FIXTURES, "issues.opened.json"),
+      sandbox: true,
+    };
+    expect(await outcome(receiveCommand(["./commenter.mjs"], options, io, {}))).toBeUndefined();
+    expect(io.out()).toBe("POST /repos/Codertocat/Hello-World/issues/1/comments → 201\n");
+    expect(io.err()).toBe("");
+  });
+});
+
+describe("receiveCommand without a network", () => {
+  const unreachable = (code: string): typeof fetch => {
+    return async () => {
+      throw new TypeError("fetch failed", { cause: Object.assign(new Error(code), { code }) });
+    };
+  };
+
+  it("reports each failed attempt as it happens, then one line with GITHUB_UNAVAILABLE (exit 1)", async () => {
+    const io = withPlugins(
+      {
+        GITHUB_TOKEN: "ghs_notarealtoken",
+        GITHUB_API_URL: "https://api.nowhere.test",
+        LOG_LEVEL: "error",
+      },
+      { "commenter.mjs": COMMENTER },
+    );
+    const options = { event: "issues.opened", payload: join(FIXTURES, "issues.opened.json") };
+    const deps = { fetch: unreachable("ENOTFOUND"), retryBaseMs: 1 };
+    const error = await outcome(receiveCommand(["./commenter.mjs"], options, io, deps));
+    expect(error?.code).toBe("GITHUB_UNAVAILABLE");
+    expect(error?.message).toBe(
+      "cannot reach GitHub: api.nowhere.test: DNS lookup failed (ENOTFOUND)",
+    );
+    expect(exitCodeFor(error)).toBe(1);
+    const lines = io.err().split("\n").filter(Boolean);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe(
+      "hookwright: POST https://api.nowhere.test/repos/Codertocat/Hello-World/issues/1/comments: DNS lookup failed (ENOTFOUND) (attempt 1; retried while the request's budget lasts)",
+    );
+    // The handler's failure is logged, but as one message: no stack for a network failure.
+    expect(io.out()).toContain("DNS lookup failed (ENOTFOUND)");
+    expect(io.out()).not.toContain("    at ");
+    expect(io.out()).not.toContain("ghs_notarealtoken");
+  });
+
+  it("goes on when an attempt fails and the retry is answered", async () => {
+    const { github, clock } = setup();
+    let first = true;
+    const flaky: typeof fetch = async (input, init) => {
+      if (first) {
+        first = false;
+        throw new TypeError("fetch failed", {
+          cause: Object.assign(new Error("x"), { code: "ECONNRESET" }),
+        });
+      }
+      return github.fetch(input, init);
+    };
+    const io = withPlugins(appEnv(), { "commenter.mjs": COMMENTER });
+    const options = {
+      event: "pull_request.opened",
+      payload: join(FIXTURES, "pull_request.opened.installation.json"),
+    };
+    const error = await outcome(
+      receiveCommand(["./commenter.mjs"], options, io, { fetch: flaky, clock, retryBaseMs: 1 }),
+    );
+    expect(error).toBeUndefined();
+    expect(io.err()).toMatch(
+      /^hookwright: POST https:\/\/api\.github\.test\/app\/installations\/1\/access_tokens: connection reset \(ECONNRESET\) \(attempt 1;/,
+    );
+    expect(github.comments).toHaveLength(1);
+  });
+});
