@@ -84,3 +84,68 @@ export function summarise(file, { root, top = 25 } = {}) {
     inclusive: sorted(inclusive),
   };
 }
+
+const EXPRESS_PARTS = new Set(
+  (
+    "express router body-parser raw-body finalhandler send serve-static content-type type-is " +
+    "mime-types mime-db media-typer negotiator accepts qs parseurl path-to-regexp depd debug ms " +
+    "http-errors statuses on-finished ee-first cookie cookie-signature content-disposition " +
+    "encodeurl escape-html etag fresh merge-descriptors range-parser vary iconv-lite " +
+    "safer-buffer bytes unpipe side-channel side-channel-list side-channel-map " +
+    "side-channel-weakmap object-inspect get-intrinsic call-bind-apply-helpers call-bound " +
+    "es-errors es-object-atoms function-bind get-proto gopd has-symbols hasown math-intrinsics " +
+    "dunder-proto es-define-property proxy-addr forwarded ipaddr.js once wrappy inherits " +
+    "setprototypeof toidentifier is-promise router"
+  ).split(" "),
+);
+const OCTOKIT_PARTS = new Set([
+  "before-after-hook",
+  "json-with-bigint",
+  "universal-user-agent",
+  "fast-content-type-parse",
+]);
+
+/** Where a module's time belongs, in the categories of RESULTS.md's per-delivery table. */
+function categoryOf(module, stack) {
+  if (stack.some((url) => url.includes("node:internal/modules/"))) return "module loading";
+  if (module === "(gc)") return "GC";
+  if (module === "(native / V8)") return "V8 / native, not attributed";
+  if (module === "node:undici" || module === "node:webstreams")
+    return "fetch (undici, web streams)";
+  if (module.startsWith("@octokit/") || OCTOKIT_PARTS.has(module)) return "Octokit";
+  if (EXPRESS_PARTS.has(module)) return "Express and its helpers";
+  if (module === "node:crypto") return "node:crypto (HMAC)";
+  if (module.startsWith("dist/src/")) return `hookwright ${module.slice(9)}`;
+  if (module.startsWith("bench/targets/")) return "the floor's own code";
+  if (module === "pino" || module.startsWith("@pinojs/") || module === "sonic-boom") return "pino";
+  if (module.startsWith("node:")) return "node http, net, streams, events, timers";
+  return module;
+}
+
+/**
+ * CPU of a profile by category, in ms per delivery: self time of each sample's function,
+ * module loading apart (its stack runs through node's module loader).
+ */
+export function categorise(file, { root, deliveries }) {
+  const profile = JSON.parse(readFileSync(file, "utf8"));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const out = new Map();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i];
+    const { callFrame } = byId.get(id);
+    if (callFrame.functionName === "(idle)" || callFrame.functionName === "(program)") continue;
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const module =
+      callFrame.functionName === "(garbage collector)"
+        ? "(gc)"
+        : moduleGroup(moduleOf(callFrame.url, root));
+    const stack = [];
+    for (let at = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at).callFrame.url);
+    const category = categoryOf(module, stack);
+    out.set(category, (out.get(category) ?? 0) + ms / deliveries);
+  }
+  return out;
+}

@@ -21,6 +21,8 @@ export const TARGETS = {
   "probot-nothrottle": { label: "Probot 14 throttle off" },
   limit: { label: "limit" },
   "limit-receive": { label: "limit receive-only" },
+  floor: { label: "Express+Octokit floor" },
+  "floor-receive": { label: "Express floor (receive only)" },
   // Scenario 7: `WORKERS=0 hookwright run` × 2 and `hookwright worker` × 2 on one redis-server.
   "hookwright-queue": { label: "hookwright queue: 2 receivers + 2 workers, one Redis" },
   "hookwright-queue-monitor": {
@@ -123,6 +125,18 @@ function commandFor(
           ...common,
           GITHUB_API_URL: apiUrl,
           LIMIT_MODE: name === "limit" ? "e2e" : "receive",
+        },
+      };
+    case "floor":
+    case "floor-receive":
+      return {
+        args: [...nodeArgs, `${benchDir}targets/express-floor.mjs`],
+        cwd: benchDir,
+        env: {
+          ...common,
+          GITHUB_API_URL: apiUrl,
+          BENCH_HOOKWRIGHT_DIR: hookwrightDir,
+          FLOOR_MODE: name === "floor" ? "e2e" : "receive",
         },
       };
     default:
