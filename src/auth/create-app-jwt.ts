@@ -1,4 +1,6 @@
-import { sign as signBytes, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { createRequire } from "node:module";
+import type JsonWebToken from "jsonwebtoken";
 import type { Clock } from "../clock.js";
 
 export interface AppJwt {
@@ -29,9 +31,11 @@ const LIFETIME_S = 600;
 const REUSE_MARGIN_MS = 60_000;
 const SKEW_TOLERANCE_MS = 10_000;
 
-// RS256 is an RSA PKCS#1 v1.5 signature over SHA-256 of `header.payload` (RFC 7518 §3.3),
-// which node:crypto does alone: jsonwebtoken (with semver and jws) was 80 ms of cold start.
-const HEADER = Buffer.from('{"alg":"RS256","typ":"JWT"}').toString("base64url");
+// jsonwebtoken (with semver and jws) is 30-80 ms of import: it is required on the first
+// signature, after the server listens, not at start. It is CommonJS, so a synchronous
+// require serves the synchronous sign().
+const load = createRequire(import.meta.url);
+let jwtLibrary: typeof JsonWebToken | undefined;
 
 export function createAppJwt({ appId, privateKey, clock }: AppJwtOptions): AppJwt {
   const issuer = /^\d+$/.test(appId) ? Number(appId) : appId;
@@ -41,8 +45,8 @@ export function createAppJwt({ appId, privateKey, clock }: AppJwtOptions): AppJw
   function sign(): string {
     const iat = Math.floor((clock.now() + skewMs) / 1000) - BACKDATE_S;
     const exp = iat + LIFETIME_S;
-    const body = `${HEADER}.${Buffer.from(JSON.stringify({ iat, exp, iss: issuer })).toString("base64url")}`;
-    const token = `${body}.${signBytes("sha256", Buffer.from(body), privateKey).toString("base64url")}`;
+    jwtLibrary ??= load("jsonwebtoken") as typeof JsonWebToken;
+    const token = jwtLibrary.sign({ iat, exp, iss: issuer }, privateKey, { algorithm: "RS256" });
     cached = { token, renewAt: exp * 1000 - skewMs - REUSE_MARGIN_MS };
     return token;
   }
