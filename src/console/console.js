@@ -188,6 +188,8 @@ function render(deliveries) {
   const body = $("deliveries");
   body.replaceChildren();
   $("empty").hidden = deliveries.length > 0;
+  // Set once the list is shown: until then, an empty table says nothing.
+  body.dataset.loaded = "true";
   for (const d of deliveries) {
     const row = el("tr", undefined, "delivery");
     row.dataset.testid = "delivery-row";

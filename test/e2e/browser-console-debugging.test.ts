@@ -59,7 +59,7 @@ suite("delivery console: debugging a bot in a real browser (chromium)", () => {
     cli?.child.kill("SIGKILL");
   });
 
-  it.skip("names the failing plugin in red with its error, and groups the API calls by plugin", async () => {
+  it("names the failing plugin in red with its error, and groups the API calls by plugin", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -134,7 +134,7 @@ suite("delivery console: debugging a bot in a real browser (chromium)", () => {
       .waitFor();
   }, 60_000);
 
-  it.skip("Redeliver answers a completed delivery as a duplicate; Run as new runs it again; both rows marked", async () => {
+  it("Redeliver answers a completed delivery as a duplicate; Run as new runs it again; both rows marked", async () => {
     const page = await browser.newPage();
     await page.goto(cli.url);
     await sampleLoaded(page);

@@ -60,8 +60,14 @@ export function startSandboxCli(plugins = "greeter", level = "info"): Promise<Sa
   });
 }
 
-/** The page fills in its first sample once loaded; typing before that would be overwritten. */
+/**
+ * The page fills in its first sample, then lists the deliveries so far: typing before the
+ * first would be overwritten, and rows counted before the second would be missing.
+ */
 export async function sampleLoaded(page: Page): Promise<void> {
+  await page.locator('[data-testid="deliveries"][data-loaded="true"]').waitFor({
+    state: "attached",
+  });
   await page.waitForFunction(() => {
     // Runs in the page; the test's TypeScript has no DOM types.
     const doc = (globalThis as unknown as { document: { querySelector(s: string): unknown } })
