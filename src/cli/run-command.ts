@@ -10,6 +10,7 @@ import { assembleApp, loadPlugins } from "./build-app.js";
 import type { CliIo } from "./io.js";
 import { describeListenFailure } from "./listen-failure.js";
 import { drain } from "./start-stores.js";
+import type { FailedJobs } from "../scheduler/failed-jobs.js";
 
 type Stop = () => unknown;
 
@@ -68,7 +69,9 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     secrets,
     sandbox,
   });
-  const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets);
+  const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets, {
+    failedJobs: stored.queue?.failedJobs,
+  });
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, config.delivery.workers);
   await hookwright.schedules.start();
@@ -112,10 +115,12 @@ async function startConsole(
   sandbox: Sandbox | undefined,
   logger: Logger,
   secrets: readonly string[],
+  queue: { failedJobs: FailedJobs | undefined },
 ) {
   if (sandbox === undefined && config.consoleToken === undefined) return undefined;
   const kit = await importConsole();
-  const log = kit.createDeliveryLog({ scrub: createScrubber(secrets) });
+  const scrub = createScrubber(secrets);
+  const log = kit.createDeliveryLog({ scrub });
   log.attach(hookwright.events);
   const createSetup = sandbox && (await import("../setup/create-setup.js")).createSetup;
   const deliveryConsole = kit.createConsole({
@@ -129,6 +134,8 @@ async function startConsole(
     webhookProxyUrl: config.webhookProxyUrl,
     publicUrl: config.publicUrl,
     schedules: () => hookwright.schedules.status(),
+    failedJobs: queue.failedJobs,
+    scrub,
     sandbox,
     // Registering writes .env: offered only while there is no app to overwrite.
     setup: createSetup

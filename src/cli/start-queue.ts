@@ -14,6 +14,7 @@ import type { QueueWorker } from "../scheduler/queue-worker.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { ScheduleDeps } from "../schedules/run-scheduled.js";
 import type { ScheduleRuntime } from "../schedules/schedule-runtime.js";
+import { failedJobs, type FailedJobs } from "../scheduler/failed-jobs.js";
 
 /** Backoff before a failed delivery's first retry; each next one doubles (1, 2, 4, 8 s…). */
 const BACKOFF_MS = 1000;
@@ -40,6 +41,8 @@ export interface QueueRuntime {
   schedules(deps: ScheduleDeps): ScheduleRuntime;
   /** Starts `count` workers on the app's runner and records, and the event relay. */
   start(hookwright: Hookwright, count: number): Promise<void>;
+  /** The deliveries whose attempts ran out: listed and retried by the console. */
+  failedJobs: FailedJobs;
   /** Drains workers (handing back what still runs), then closes the queue and relay. */
   stop(drainMs: number): Promise<string[]>;
 }
@@ -82,6 +85,7 @@ export async function startQueueRuntime(options: {
     inFlight: () => workers.reduce((sum, worker) => sum + worker.inFlight(), 0),
   };
   return {
+    failedJobs: failedJobs(queue),
     scheduler: (parts) =>
       createQueueScheduler({
         queue,

@@ -86,6 +86,17 @@ function markOf(d) {
   return mark;
 }
 
+// Where a queued delivery ran: a worker in another process, and which attempt this row is.
+function runMarks(d) {
+  const marks = [];
+  if (d.worker) marks.push("worker");
+  if (d.attempt !== null && d.attempt > 1) marks.push("attempt " + d.attempt);
+  if (marks.length === 0) return null;
+  const mark = el("span", marks.join(", "), "mark");
+  mark.dataset.testid = "run-mark";
+  return mark;
+}
+
 function callSummary(c) {
   let text = c.method + " " + c.path + " → " + (c.status || "no answer");
   if (c.expected) text += " (expected: no such config file)";
@@ -196,8 +207,7 @@ function render(deliveries) {
     row.dataset.event = d.event;
     row.dataset.seq = d.seq;
     const event = el("td", d.event);
-    const mark = markOf(d);
-    if (mark) event.append(mark);
+    for (const mark of [markOf(d), runMarks(d)]) if (mark) event.append(mark);
     const cells = [
       el("td", new Date(d.receivedAt).toLocaleTimeString()),
       event,
@@ -220,7 +230,46 @@ function render(deliveries) {
   }
 }
 
+function renderFailed(jobs) {
+  const body = $("failed-list");
+  body.replaceChildren();
+  $("failed-empty").hidden = jobs.length > 0;
+  for (const job of jobs) {
+    const row = el("tr");
+    row.dataset.testid = "failed-job";
+    row.dataset.id = job.id;
+    const retry = el("button", "Retry");
+    retry.type = "button";
+    retry.dataset.testid = "retry-job";
+    retry.addEventListener("click", () => {
+      retry.disabled = true;
+      post("/jobs/failed/" + encodeURIComponent(job.id) + "/retry").then(
+        () => refresh(),
+        (err) => {
+          retry.disabled = false;
+          $("send-result").textContent = "Retry: " + err.message;
+        },
+      );
+    });
+    const cells = [
+      el("td", job.id),
+      el("td", job.event),
+      el("td", job.attempts),
+      el("td", job.failedAt ? new Date(job.failedAt).toLocaleTimeString() : "—"),
+      el("td", job.reason, "bad"),
+      el("td"),
+    ];
+    cells[5].append(retry);
+    ["delivery", "event", "attempts", "failed at", "error", ""].forEach(
+      (label, i) => (cells[i].dataset.label = label),
+    );
+    row.append(...cells);
+    body.append(row);
+  }
+}
+
 let pending = false;
+let withQueue = false;
 function refresh() {
   if (pending) return;
   pending = true;
@@ -230,6 +279,11 @@ function refresh() {
       (r) => render(r.deliveries),
       () => {},
     );
+    if (withQueue)
+      api("/jobs/failed").then(
+        (r) => renderFailed(r.jobs),
+        () => {},
+      );
   }, 50);
 }
 
@@ -304,6 +358,8 @@ async function start() {
     ? "Sandbox: deliveries are signed and verified, and your plugins call a simulated GitHub with one installation. Nothing reaches github.com."
     : "Deliveries from GitHub appear here as they arrive.";
   $("register").hidden = !info.registration;
+  withQueue = info.queue === true;
+  $("failed-jobs").hidden = !withQueue;
   if (info.webhookProxyUrl) $("webhook-url").value = info.webhookProxyUrl;
   const { samples } = await api("/samples");
   for (const s of samples) $("sample").append(el("option", s.name));

@@ -17,6 +17,7 @@ import { jsonErrorPosition } from "./json-position.js";
 import { listSamples, readSample } from "./samples.js";
 import { openStream } from "./stream.js";
 import type { ScheduleStatus } from "../schedules/schedule-types.js";
+import type { FailedJobs } from "../scheduler/failed-jobs.js";
 
 export interface ConsoleOptions {
   log: DeliveryLog;
@@ -37,6 +38,10 @@ export interface ConsoleOptions {
   publicUrl?: string;
   /** The plugins' `app.schedule`s, listed at `/console/api/schedules`. */
   schedules?: () => Promise<ScheduleStatus[]>;
+  /** With the queue: its failed set, listed at `/console/api/jobs/failed` and retried there. */
+  failedJobs?: FailedJobs;
+  /** Masks credentials in what the console shows of errors (the logger's scrubber). */
+  scrub?: (text: string) => string;
 }
 
 export interface DeliveryConsole {
@@ -50,6 +55,9 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
   if (req.is("application/json")) return next();
   next(new HookwrightError("UNSUPPORTED_MEDIA_TYPE", "console requests are application/json"));
 };
+
+/** The console lists this many of the newest failed jobs; `hookwright jobs failed` lists all. */
+const FAILED_SHOWN = 100;
 
 const nosniff: RequestHandler = (_req, res, next) => {
   res.set("x-content-type-options", "nosniff");
@@ -98,6 +106,7 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
     res.json({
       sandbox: options.sandbox !== undefined,
       registration: options.setup !== undefined,
+      queue: options.failedJobs !== undefined,
       webhookProxyUrl: options.webhookProxyUrl ?? null,
     });
   });
@@ -118,6 +127,20 @@ export function createConsole(options: ConsoleOptions): DeliveryConsole {
       nextRunAt: iso(status.nextRunAt),
     }));
     res.set("cache-control", "no-store").json({ schedules });
+  });
+  api.get("/jobs/failed", async (_req, res) => {
+    const scrub = options.scrub ?? ((text: string) => text);
+    const jobs = (await options.failedJobs?.list(FAILED_SHOWN)) ?? [];
+    res
+      .set("cache-control", "no-store")
+      .json({ jobs: jobs.map((job) => ({ ...job, reason: scrub(job.reason) })) });
+  });
+  api.post("/jobs/failed/:id/retry", jsonOnly, async (req, res) => {
+    const id = String(req.params.id);
+    if (!(await options.failedJobs?.retry(id))) {
+      throw new HookwrightError("NOT_FOUND", "no delivery with that id is in the failed set");
+    }
+    res.json({ id, status: "queued" });
   });
   api.get("/stream", (req, res) => {
     const end = openStream(req, res, options.log);

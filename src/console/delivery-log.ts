@@ -18,7 +18,7 @@ import {
 
 export { REPLAY_HEADER, type LoggedCall, type PluginRun, type ReplayMark };
 
-export type Outcome = "running" | "completed" | "failed" | "duplicate" | "refused";
+export type Outcome = "queued" | "running" | "completed" | "failed" | "duplicate" | "refused";
 
 /** One request to the webhook path, as the console shows it. */
 export interface DeliveryEntry {
@@ -39,6 +39,10 @@ export interface DeliveryEntry {
   error: string | null;
   calls: LoggedCall[];
   replay: ReplayMark | null;
+  /** Which run of the delivery this row shows (a queued one is retried); null until it starts. */
+  attempt: number | null;
+  /** True when a worker in another process ran it (its events came back over Redis). */
+  worker: boolean;
   /** True when the request's bytes are kept, so it can be sent again. */
   replayable: boolean;
 }
@@ -137,6 +141,8 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
         error: null,
         calls: [],
         replay: null,
+        attempt: null,
+        worker: false,
         replayable: false,
         ...fields,
       },
@@ -153,12 +159,16 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
     if (!item) {
       // Not verified, or verified and still refused (503: store down, lease held, draining).
       const refused = !delivery || request.status >= 400;
-      const body = request.answer as { error?: { code?: string; message?: string } };
+      const body = request.answer as {
+        status?: string;
+        error?: { code?: string; message?: string };
+      };
       item = add(id, {
         ...(delivery
           ? describe(delivery)
           : { event: header(request.headers, "x-github-event") ?? "(no event)" }),
-        outcome: refused ? "refused" : "duplicate",
+        // Queued: a worker, here or in another process, runs it later (its `started` follows).
+        outcome: refused ? "refused" : body.status === "queued" ? "queued" : "duplicate",
         error: refused && body.error ? `${body.error.code}: ${body.error.message}` : null,
       });
     }
@@ -178,8 +188,15 @@ export function createDeliveryLog(options: DeliveryLogOptions = {}): DeliveryLog
 
   function handle(event: DeliveryEvent): void {
     if (event.type === "answered") return answered(event.request);
-    if (event.type === "started")
-      return changed(add(event.delivery.id, describe(event.delivery)).entry);
+    if (event.type === "started") {
+      // The first run of a queued delivery fills its row; a retry gets a row of its own.
+      const queued = latest(event.delivery.id, (item) => item.entry.outcome === "queued");
+      const item = queued ?? add(event.delivery.id, describe(event.delivery));
+      if (queued) queued.entry.outcome = "running";
+      item.entry.attempt = event.attempt;
+      item.entry.worker = event.relayed === true;
+      return changed(item.entry);
+    }
     if (event.type === "plugin") {
       const item = latest(event.id);
       if (!item) return;

@@ -1,9 +1,13 @@
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `condition` every 20 ms; rejects naming `what` once `ms` have passed. */
-export async function until(ms: number, what: string, condition: () => boolean): Promise<void> {
+/** Polls `condition` (awaited) every 20 ms; rejects naming `what` once `ms` have passed. */
+export async function until(
+  ms: number,
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+): Promise<void> {
   const giveUpAt = Date.now() + ms;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > giveUpAt) throw new Error(`${what} took over ${ms} ms`);
     await sleep(20);
   }

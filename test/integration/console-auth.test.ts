@@ -102,7 +102,12 @@ describe("delivery console outside sandbox", () => {
       .get("/console/api/info")
       .set("authorization", `Bearer ${TOKEN}`)
       .expect(200);
-    expect(info.body).toEqual({ sandbox: false, registration: false, webhookProxyUrl: null });
+    expect(info.body).toEqual({
+      sandbox: false,
+      registration: false,
+      queue: false,
+      webhookProxyUrl: null,
+    });
     // No app registration outside the sandbox: it would overwrite the app's own .env.
     await request(hookwright.express).get("/setup?code=x&state=y").expect(404);
   });

@@ -226,7 +226,12 @@ describe("delivery console (sandbox)", () => {
       expect(text).toContain("access_tokens");
       expect(text).not.toContain(sandbox.webhookSecret);
       expect(text).not.toMatch(/ghs_|PRIVATE KEY|eyJ/);
-      expect(pages[1]!.body).toEqual({ sandbox: true, registration: false, webhookProxyUrl: null });
+      expect(pages[1]!.body).toEqual({
+        sandbox: true,
+        registration: false,
+        queue: false,
+        webhookProxyUrl: null,
+      });
     },
   );
 

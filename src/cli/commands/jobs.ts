@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { HookwrightError } from "../../errors.js";
 import type { DeliveryQueue } from "../../scheduler/delivery-queue.js";
-import { describeDelivery } from "../../webhooks/describe-delivery.js";
+import { failedJobs } from "../../scheduler/failed-jobs.js";
 import type { CliIo } from "../io.js";
 import { openQueue, queueSettings } from "../start-queue.js";
 import { createStderrLogger, readCommandConfig } from "./app-setup.js";
@@ -34,12 +34,10 @@ async function withQueue<T>(io: CliIo, use: (queue: DeliveryQueue) => Promise<T>
 /** `jobs failed`: one line per delivery whose attempts ran out, newest first. */
 async function listFailed(io: CliIo): Promise<void> {
   await withQueue(io, async (queue) => {
-    const jobs = await queue.getFailed(0, PAGE - 1);
+    const jobs = await failedJobs(queue).list(PAGE);
     for (const job of jobs) {
-      const { event } = describeDelivery(job.data);
-      const at = job.finishedOn ? new Date(job.finishedOn).toISOString() : "-";
-      const reason = (job.failedReason ?? "").replace(/\s+/g, " ").slice(0, 200);
-      io.stdout(`${job.id}\t${event}\t${job.attemptsMade} attempts\t${at}\t${reason}\n`);
+      const line = [job.id, job.event, `${job.attempts} attempts`, job.failedAt ?? "-", job.reason];
+      io.stdout(`${line.join("\t")}\n`);
     }
     io.stderr(`${jobs.length} failed deliveries\n`);
   });
@@ -51,18 +49,13 @@ async function retry(id: string | undefined, all: boolean, io: CliIo): Promise<v
     throw new HookwrightError("USAGE", "jobs retry takes a delivery id, or --all");
   }
   await withQueue(io, async (queue) => {
-    const jobs = all ? await queue.getFailed(0, -1) : [await queue.getJob(id!)];
-    let retried = 0;
-    for (const job of jobs) {
-      if (!job || (await job.getState()) !== "failed") {
-        if (!all) throw new HookwrightError("USAGE", `no failed job with id ${id}`);
-        continue;
-      }
-      await job.retry("failed", { resetAttemptsMade: true });
-      retried += 1;
-      io.stdout(`${job.id}\n`);
-    }
-    io.stderr(`${retried} deliveries queued again\n`);
+    const failed = failedJobs(queue);
+    let retried: string[];
+    if (all) retried = await failed.retryAll();
+    else if (await failed.retry(id!)) retried = [id!];
+    else throw new HookwrightError("USAGE", `no failed job with id ${id}`);
+    for (const each of retried) io.stdout(`${each}\n`);
+    io.stderr(`${retried.length} deliveries queued again\n`);
   });
 }
 

@@ -102,6 +102,8 @@ describe("createDeliveryLog", () => {
           },
         ],
         replay: null,
+        attempt: 1,
+        worker: false,
         replayable: true,
       },
     ]);
@@ -236,6 +238,31 @@ describe("createDeliveryLog", () => {
       /^failed on all 5 attempts, now in the failed set: GitHub answered 502/,
     );
     expect(entry!.error).not.toContain("s3cret-value-123");
+  });
+
+  it("fills a queued delivery's row when a worker elsewhere starts it; a retry gets its own row", () => {
+    const log = createDeliveryLog();
+    log.handle(answered(202, { status: "queued" }));
+    expect(log.list().map((entry) => [entry.outcome, entry.status, entry.attempt])).toEqual([
+      ["queued", 202, null],
+    ]);
+    log.handle({ ...started(), relayed: true });
+    log.handle({ ...finished(DELIVERY, { error: "GitHub answered 502" }), relayed: true });
+    log.handle({ type: "started", delivery: DELIVERY, attempt: 2, relayed: true });
+    log.handle({ ...finished(DELIVERY), relayed: true });
+    expect(
+      log
+        .list()
+        .map((entry) => [entry.seq, entry.outcome, entry.status, entry.attempt, entry.worker]),
+    ).toEqual([
+      [2, "completed", null, 2, true],
+      [1, "failed", 202, 1, true],
+    ]);
+    // Run in this process (WORKERS in `run`), it is not marked as a worker elsewhere's.
+    const here = createDeliveryLog();
+    here.handle(answered(202, { status: "queued" }));
+    here.handle(started());
+    expect(here.list()[0]).toMatchObject({ outcome: "running", attempt: 1, worker: false });
   });
 
   it("shows a verified delivery answered 503 as refused, with its code, and keeps it for replay", () => {
