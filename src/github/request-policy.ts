@@ -246,6 +246,26 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
       failed += 1;
       const waitMs = failed * failed * options.retryBaseMs;
       if (waitMs >= left()) return giveUp();
+      // Said when it happens: a GitHub that fails for a while is not a silent wait. Octokit
+      // reports a request that got no answer (DNS, refused, reset) as a 500 without a response.
+      const { status, response } = failure as FailedRequest & { response?: unknown };
+      const why = expired
+        ? "GitHub did not answer in time"
+        : response === undefined
+          ? "GitHub could not be reached"
+          : `GitHub answered ${String(status)}`;
+      call
+        .log()
+        .warn(
+          {
+            status: response === undefined ? 0 : status,
+            method: request.method,
+            url: request.url,
+            attempt: failed + 1,
+            retryInMs: waitMs,
+          },
+          `${why}: retrying ${request.method} ${request.url} in ${waitMs} ms`,
+        );
       await sleep(waitMs);
     }
   }

@@ -89,6 +89,20 @@ describe("createRequestPolicy", () => {
     expect(slept).toEqual([1000, 4000, 9000]);
   });
 
+  it("logs each 5xx or network retry as it happens, with the wait", async () => {
+    const { policy, logs, call } = setup();
+    // How @octokit/request reports a request that got no answer: a 500 with no response.
+    const unreachable = Object.assign(new Error("getaddrinfo ENOTFOUND api.github.com"), {
+      status: 500,
+    });
+    const { send } = scripted(failure(502), unreachable);
+    await expect(policy(send, get(), call)).resolves.toBe("ok");
+    expect(logs.records().map((record) => [record.level, record.msg, record.attempt])).toEqual([
+      [40, "GitHub answered 502: retrying GET /repos/o/r in 1000 ms", 2],
+      [40, "GitHub could not be reached: retrying GET /repos/o/r in 4000 ms", 3],
+    ]);
+  });
+
   it("honours a call's own request.retries", async () => {
     const { policy, call } = setup();
     const { send, sent } = scripted(failure(502), failure(502));
