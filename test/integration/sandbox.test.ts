@@ -69,7 +69,12 @@ describe("hookwright run without configuration (sandbox)", () => {
       waitForConsole(base),
       finished.then(() => Promise.reject(new Error("run ended before serving"))),
     ]);
-    expect(await info.json()).toEqual({ sandbox: true, registration: true, webhookProxyUrl: null });
+    expect(await info.json()).toEqual({
+      sandbox: true,
+      registration: true,
+      queue: false,
+      webhookProxyUrl: null,
+    });
     const sample = (await (await fetch(`${base}/console/api/samples/issues.opened`)).json()) as {
       event: string;
       payload: string;

@@ -181,8 +181,9 @@ describe("createDeliveryRunner", () => {
   });
 
   it("renews the lease while the handlers run, so no other process takes the delivery", async () => {
-    // A real clock: renewals run on a timer, every third of the lease.
-    const records = createMemoryDeliveryRecords({ leaseMs: 300 });
+    // A real clock: renewals run on a timer, every third of the lease. The lease is long
+    // enough that a busy machine's late timer (hundreds of ms) does not let it lapse.
+    const records = createMemoryDeliveryRecords({ leaseMs: 1200 });
     const renewals: string[] = [];
     const { run, behave } = setup({
       records: {
@@ -193,14 +194,14 @@ describe("createDeliveryRunner", () => {
     const handler = gate();
     behave(() => handler.opened);
     const outcome = run();
-    await sleep(700);
+    await sleep(1700);
     expect(await records.begin(DELIVERY.id, "other")).toBe("running");
     expect(renewals.length).toBeGreaterThanOrEqual(3);
     expect(new Set(renewals)).toEqual(new Set([OWNER]));
     handler.open();
     await outcome;
     const afterEnd = renewals.length;
-    await sleep(250);
+    await sleep(900);
     expect(renewals).toHaveLength(afterEnd);
     expect(await records.begin(DELIVERY.id, "other")).toBe("completed");
   });
