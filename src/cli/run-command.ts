@@ -69,9 +69,15 @@ async function serve(config: Config, sandbox: Sandbox | undefined, names: string
     secrets,
     sandbox,
   });
-  const deliveryConsole = await startConsole(config, io, hookwright, sandbox, logger, secrets, {
-    failedJobs: stored.queue?.failedJobs,
-  });
+  const deliveryConsole = await startConsole(
+    config,
+    io,
+    hookwright,
+    sandbox,
+    logger,
+    secrets,
+    stored.queue?.failedJobs,
+  );
   await loadPlugins(hookwright, refs, logger);
   await stored.queue?.start(hookwright, config.delivery.workers);
   await hookwright.schedules.start();
@@ -115,7 +121,7 @@ async function startConsole(
   sandbox: Sandbox | undefined,
   logger: Logger,
   secrets: readonly string[],
-  queue: { failedJobs: FailedJobs | undefined },
+  failedJobs: FailedJobs | undefined,
 ) {
   if (sandbox === undefined && config.consoleToken === undefined) return undefined;
   const kit = await importConsole();
@@ -134,7 +140,7 @@ async function startConsole(
     webhookProxyUrl: config.webhookProxyUrl,
     publicUrl: config.publicUrl,
     schedules: () => hookwright.schedules.status(),
-    failedJobs: queue.failedJobs,
+    failedJobs,
     scrub,
     sandbox,
     // Registering writes .env: offered only while there is no app to overwrite.
