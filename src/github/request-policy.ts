@@ -254,18 +254,16 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
         : response === undefined
           ? "GitHub could not be reached"
           : `GitHub answered ${String(status)}`;
-      call
-        .log()
-        .warn(
-          {
-            status: response === undefined ? 0 : status,
-            method: request.method,
-            url: request.url,
-            attempt: failed + 1,
-            retryInMs: waitMs,
-          },
-          `${why}: retrying ${request.method} ${request.url} in ${waitMs} ms`,
-        );
+      call.log().warn(
+        {
+          status: response === undefined ? 0 : status,
+          method: request.method,
+          url: request.url,
+          attempt: failed + 1,
+          retryInMs: waitMs,
+        },
+        `${why}: retrying ${request.method} ${request.url} in ${waitMs} ms`,
+      );
       await sleep(waitMs);
     }
   }
