@@ -3,18 +3,24 @@
 // entry, so `require("hookwright/probot").Context` and `require("hookwright").Context` are the
 // same class; the entry files only pick their part of it.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = `${root}dist/cjs/`;
-const { dependencies } = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
-
-// The @octokit packages are ES modules only: they are bundled. Every other dependency is
-// CommonJS (or dual) and stays an ordinary require, so the heavy and optional ones (bullmq,
-// ioredis, pino-pretty, smee-client) load only when the code that needs them runs.
+// Bundled: the @octokit packages (ES modules only) and the dependencies a Probot app's test
+// loads (express, pino, yaml, ...): several of those require `node:` specifiers, which jest ≤
+// 26 cannot resolve, and the bundle rewrites them. Left to be required at run time: what only
+// a server, a queue or a tunnel loads (bullmq, ioredis, prom-client, smee-client) and what is
+// required lazily by path anyway (pino-pretty, jsonwebtoken, dotenv through createRequire).
 const external = [
-  ...Object.keys(dependencies).filter((name) => !name.startsWith("@octokit/")),
+  "bullmq",
+  "ioredis",
+  "prom-client",
+  "smee-client",
+  "pino-pretty",
+  "jsonwebtoken",
+  "dotenv",
   "tsx",
   "tsx/*",
 ];
@@ -30,6 +36,18 @@ const parts = {
   libGithub: "../src/probot/lib/github.ts",
   libContext: "../src/probot/lib/context.ts",
   libApplication: "../src/probot/lib/application.ts",
+};
+
+// jest ≤ 26's resolver does not know `node:` specifiers ("Cannot find module 'node:url'"), and
+// every builtin the bundle uses has a bare name too.
+const withoutNodePrefix = {
+  name: "without-node-prefix",
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^node:/ }, ({ path }) => ({
+      path: path.slice(5),
+      external: true,
+    }));
+  },
 };
 
 await build({
@@ -53,8 +71,10 @@ await build({
   // import.meta.url, written for dist/src/<dir>/. The bundle gives them a URL at that depth.
   define: { "import.meta.url": "__hookwright_module_url" },
   banner: {
-    js: 'const __hookwright_module_url = require("node:url").pathToFileURL(require("node:path").join(__dirname, "../src/cjs/bundle.cjs")).href;',
+    js: 'const __hookwright_module_url = require("url").pathToFileURL(require("path").join(__dirname, "../src/cjs/bundle.cjs")).href;',
   },
+  inject: [`${root}scripts/cjs-globals.mjs`],
+  plugins: [withoutNodePrefix],
   logLevel: "warning",
 });
 

@@ -20,6 +20,18 @@ const JEST = `${ROOT}node_modules/jest/bin/jest.js`;
 // The package's dependencies, and jest's, come from this checkout's node_modules.
 const NODE_PATH = `${ROOT}node_modules`;
 
+const WEB_GLOBALS = [
+  "fetch",
+  "Response",
+  "Request",
+  "Headers",
+  "AbortController",
+  "AbortSignal",
+  "ReadableStream",
+  "crypto",
+  "structuredClone",
+];
+
 let work: string;
 let tarball: string;
 
@@ -107,11 +119,25 @@ describe("the packed package as probot for a CommonJS app", () => {
     });
   }, 60_000);
 
-  it("works for resolvers that ignore exports (jest ≤ 27): main and the lib/ files", async () => {
-    const dir = await installApp("no-exports", "nock13");
+  it("works as jest ≤ 27 sees it: no exports, a global without fetch and its kin, no node: specifiers", async () => {
+    const dir = await installApp("old-jest", "nock13");
     const manifest = join(dir, "node_modules", "probot", "package.json");
     const { exports: _, ...withoutExports } = JSON.parse(readFileSync(manifest, "utf8"));
     writeFileSync(manifest, JSON.stringify(withoutExports));
+    // jest-environment-node ≤ 27 copied a few of Node's globals into the test's, not these.
+    writeFileSync(
+      join(dir, "old-environment.js"),
+      `const { TestEnvironment } = require("jest-environment-node");
+       module.exports = class extends TestEnvironment {
+         constructor(...args) {
+           super(...args);
+           for (const name of ${JSON.stringify(WEB_GLOBALS)}) delete this.global[name];
+         }
+       };`,
+    );
+    const app = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    app.jest.testEnvironment = "<rootDir>/old-environment.js";
+    writeFileSync(join(dir, "package.json"), JSON.stringify(app));
 
     const run = await jestCommonJs(dir);
     expect(run.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
@@ -120,5 +146,7 @@ describe("the packed package as probot for a CommonJS app", () => {
       `console.log(typeof require("probot/lib/github").GitHubAPI, typeof require("probot/lib/context").Context)`,
     );
     expect(paths.stdout.trim()).toBe("function function");
+    const bundle = readFileSync(join(dir, "node_modules/probot/dist/cjs/bundle.cjs"), "utf8");
+    expect(bundle).not.toMatch(/require\("node:/);
   }, 60_000);
 });
