@@ -9,6 +9,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY bin ./bin
+COPY scripts ./scripts
 # npm ci builds through `prepare`: src/ and plugins/ compiled to dist/.
 RUN npm ci --no-audit --no-fund
 
@@ -19,6 +20,7 @@ COPY package.json package-lock.json ./
 # No dev dependencies (no compiler, no tsx); no scripts, so `prepare` does not build again.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY bin ./bin
+COPY scripts ./scripts
 COPY app.yml ./
 COPY fixtures ./fixtures
 COPY src/console/console.html ./src/console/console.html

@@ -1,0 +1,3 @@
+"use strict";
+// Probot ≤ 9's `require("probot/lib/application")`, for resolvers that ignore package.json exports.
+module.exports = require("../dist/cjs/bundle.cjs").libApplication;
