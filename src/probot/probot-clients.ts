@@ -41,9 +41,13 @@ export function createProbotClients(
     return { clients };
   }
   if (!options.appId || !options.privateKey) return { clients: noCredentials() };
+  const pem = options.privateKey;
+  // Read when a JWT is first needed, as Probot does: apps' tests pass placeholder keys to
+  // Probots that never authenticate. The error then names the option, never the key.
   const auth = createAppAuth({
     appId: String(options.appId),
-    privateKey: readPrivateKey(options.privateKey, "privateKey").key,
+    privateKey: () => readPrivateKey(pem, "privateKey").key,
+    warn: (message) => logger.warn(message),
     apiUrl,
     fetch,
   });

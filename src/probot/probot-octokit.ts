@@ -53,3 +53,11 @@ export class ProbotOctokit extends Base {
       getConfig(this, options),
   };
 }
+
+/** Whether `Class` is `ProbotOctokit` or made from it (`.defaults()`, `.plugin()`, `extends`). */
+export function isProbotOctokit(Class: unknown): boolean {
+  return (
+    typeof Class === "function" &&
+    (Class === ProbotOctokit || Class.prototype instanceof ProbotOctokit)
+  );
+}

@@ -12,13 +12,17 @@ import type { CallableLogger } from "../context/callable-log.js";
 import type { Octokit } from "../github/octokit.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createProbotClients, NO_CREDENTIALS, type WithoutCredentials } from "./probot-clients.js";
-import type { ProbotOctokit } from "./probot-octokit.js";
+import { isProbotOctokit, type ProbotOctokit } from "./probot-octokit.js";
 import { createWebhookHandler, type NodeMiddleware } from "./webhook-handler.js";
 
 /** Probot's constructor options (`Options` in Probot 11–14). */
 export interface ProbotOptions {
   appId?: number | string;
+  /** Probot 9's name for `appId`. */
+  id?: number | string;
   privateKey?: string;
+  /** Probot 9's name for `privateKey`. */
+  cert?: string;
   /** A token GitHub issued elsewhere (a workflow's GITHUB_TOKEN): every client carries it. */
   githubToken?: string;
   secret?: string;
@@ -44,6 +48,11 @@ export interface ProbotOptions {
 // Probot's defaults: https://probot.github.io/docs/configuration/
 const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 const DEFAULT_SECRET = "development";
+
+/** Probot 9 called the app id `id` and the private key `cert`. */
+function withProbot9Names({ id, cert, ...options }: ProbotOptions): ProbotOptions {
+  return { ...options, appId: options.appId ?? id, privateKey: options.privateKey ?? cert };
+}
 
 function refuse(member: string, instead: string): never {
   throw unsupported(member, instead);
@@ -91,9 +100,12 @@ export class Probot {
   readonly #logger: Logger;
   readonly #replaced = new Map<number | undefined, Octokit>();
 
-  constructor(options: ProbotOptions = {}) {
-    // Probot's own messages, which apps' tests may assert.
-    if (!options.githubToken && !(options as WithoutCredentials)[NO_CREDENTIALS]) {
+  constructor(given: ProbotOptions = {}) {
+    const options = withProbot9Names(given);
+    // Probot's own messages, which apps' tests may assert. Probot's auth strategy checks
+    // them when its Octokit is made; an app's own Octokit class may not authenticate at all.
+    const checked = !options.Octokit || isProbotOctokit(options.Octokit);
+    if (checked && !options.githubToken && !(options as WithoutCredentials)[NO_CREDENTIALS]) {
       if (!options.appId) throw new Error("appId option is required");
       if (!options.privateKey) throw new Error("privateKey option is required");
     }
