@@ -54,10 +54,7 @@ export class ProbotOctokit extends Base {
   };
 }
 
-/** Whether `Class` is `ProbotOctokit` or made from it (`.defaults()`, `.plugin()`, `extends`). */
+/** Whether `Class` is Hookwright's client or made from it (`.defaults()`, `.plugin()`, `extends`). */
 export function isProbotOctokit(Class: unknown): boolean {
-  return (
-    typeof Class === "function" &&
-    (Class === ProbotOctokit || Class.prototype instanceof ProbotOctokit)
-  );
+  return typeof Class === "function" && (Class === Octokit || Class.prototype instanceof Octokit);
 }

@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import type { App, PluginOptions } from "../app/app.js";
+import { appAlias } from "../app/app-alias.js";
 import { createEventRouter, type EventRouter } from "../app/create-event-router.js";
 import {
   PROBOT_API_VERSION,
@@ -28,8 +29,11 @@ export interface ProbotOptions {
   secret?: string;
   webhookPath?: string;
   baseUrl?: string;
-  /** `ProbotOctokit` or a class made from it with `.defaults()` / `.plugin()`. */
-  Octokit?: typeof ProbotOctokit;
+  /**
+   * `ProbotOctokit` or a class made from it with `.defaults()` / `.plugin()`; or the app's own
+   * class (another Probot's, a test's stub), whose instances are handed out as they are made.
+   */
+  Octokit?: typeof ProbotOctokit | (new (options?: never) => unknown);
   log?: Logger;
   logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   /** Only `request.fetch` is read: every request goes through it. */
@@ -150,6 +154,14 @@ export class Probot {
 
   get webhooks(): App["webhooks"] {
     return this.#app.webhooks;
+  }
+
+  /**
+   * Probot 11 betas' `{ app }` (probot/dco's app function reads it): this instance. Calling
+   * it, as Probot 9's JWT function, refuses and names `app.auth()`.
+   */
+  get app(): this {
+    return appAlias(this);
   }
 
   /** @deprecated Probot 10's name for `webhooks`. */
