@@ -11,14 +11,23 @@ export type { Clock } from "./clock.js";
 export type { Logger } from "pino";
 // Probot's exports too, so `"probot": "npm:hookwright@…"` in an app's package.json is the
 // whole switch: its `import { Probot } from "probot"` then loads this file.
+// `Octokit` stays Hookwright's client (Probot 9's `Octokit` was ProbotOctokit, which extends it).
 export {
   Probot,
   ProbotOctokit,
+  ProbotOctokitCore,
+  Application,
   createProbot,
   createNodeMiddleware,
   run,
   Server,
   type ApplicationFunction,
+  type ApplicationFunctionOptions,
+  type ApplicationOptions,
+  type AwaitableMiddleware,
+  type CreateProbotOptions,
+  type MiddlewareOptions,
+  type Options,
   type ProbotOptions,
 } from "./probot/index.js";
 export type {

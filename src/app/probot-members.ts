@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Router } from "express";
 import { HookwrightError } from "../errors.js";
 import type { Delivery } from "../webhooks/parse-delivery.js";
+import { appAlias } from "./app-alias.js";
 import type { App, PluginOptions } from "./app.js";
 
 /** The Probot release whose public API Hookwright follows (`app.version`, `Probot.version`). */
@@ -142,7 +143,9 @@ export function addProbotMembers({ app, options, dispatch }: ProbotMemberParts):
     cache: { get: refuse("app.cache (Probot 9)", "keep state in the plugin"), enumerable: false },
     events: { get: refuse("app.events (Probot 9)", "use app.on"), enumerable: false },
     app: {
-      get: refuse("app.app (Probot 9)", "use app.auth() for an app client"),
+      get(this: App | undefined) {
+        return appAlias(this ?? app);
+      },
       enumerable: false,
     },
   });

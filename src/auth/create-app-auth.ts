@@ -28,7 +28,10 @@ export interface AppAuth {
 
 export interface AppAuthOptions {
   appId: string;
-  privateKey: KeyObject;
+  /** The key, or a function reading it when a JWT is first needed (see AppJwtOptions). */
+  privateKey: KeyObject | (() => KeyObject);
+  /** Told once per process of a key shorter than GitHub issues. */
+  warn?: (message: string) => void;
   apiUrl: string;
   fetch?: typeof fetch;
   clock?: Clock;
@@ -69,7 +72,12 @@ export function createAppAuth(options: AppAuthOptions): AppAuth {
   const clock = options.clock ?? systemClock;
   const store = options.store ?? createMemoryTokenStore();
   const marginMs = (options.refreshMarginS ?? 300) * 1000;
-  const jwt = createAppJwt({ appId: options.appId, privateKey: options.privateKey, clock });
+  const jwt = createAppJwt({
+    appId: options.appId,
+    privateKey: options.privateKey,
+    clock,
+    warn: options.warn,
+  });
   const pending = new Map<string, Promise<InstallationToken>>();
   const exchangeOptions = {
     apiUrl: options.apiUrl,

@@ -18,8 +18,11 @@ export interface AppJwt {
 
 export interface AppJwtOptions {
   appId: string;
-  privateKey: KeyObject;
+  /** The key, or a function reading it: called on the first signature, and its error thrown there. */
+  privateKey: KeyObject | (() => KeyObject);
   clock: Clock;
+  /** Told once per process when the key is shorter than GitHub issues (2048 bits). */
+  warn?: (message: string) => void;
 }
 
 // GitHub rejects an `iat` in its future and an `exp` more than ten minutes after `iat`.
@@ -37,16 +40,42 @@ const SKEW_TOLERANCE_MS = 10_000;
 const load = createRequire(import.meta.url);
 let jwtLibrary: typeof JsonWebToken | undefined;
 
-export function createAppJwt({ appId, privateKey, clock }: AppJwtOptions): AppJwt {
+// GitHub issues 2048-bit keys; jsonwebtoken 9 refuses shorter ones for RS256. Published
+// Probot apps ship 1024-bit keys in their test fixtures, so a short key signs, with one
+// warning per process (the key is the app's, not the instance's).
+// https://github.com/auth0/node-jsonwebtoken/blob/master/CHANGELOG.md#900---2022-12-21
+const GITHUB_KEY_BITS = 2048;
+let warnedShortKey = false;
+
+function signingOptions(key: KeyObject, warn: (message: string) => void): JsonWebToken.SignOptions {
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? GITHUB_KEY_BITS;
+  if (bits >= GITHUB_KEY_BITS) return { algorithm: "RS256" };
+  if (!warnedShortKey) {
+    warnedShortKey = true;
+    warn(
+      `the app's private key is ${bits}-bit RSA, too short for production: GitHub issues ${GITHUB_KEY_BITS}-bit keys`,
+    );
+  }
+  return { algorithm: "RS256", allowInsecureKeySizes: true };
+}
+
+const emitWarning = (message: string) => process.emitWarning(message, "HookwrightWarning");
+
+export function createAppJwt({ appId, privateKey, clock, warn }: AppJwtOptions): AppJwt {
   const issuer = /^\d+$/.test(appId) ? Number(appId) : appId;
   let skewMs = 0;
   let cached: { token: string; renewAt: number } | undefined;
+  let signer: { key: KeyObject; options: JsonWebToken.SignOptions } | undefined;
 
   function sign(): string {
     const iat = Math.floor((clock.now() + skewMs) / 1000) - BACKDATE_S;
     const exp = iat + LIFETIME_S;
     jwtLibrary ??= load("jsonwebtoken") as typeof JsonWebToken;
-    const token = jwtLibrary.sign({ iat, exp, iss: issuer }, privateKey, { algorithm: "RS256" });
+    if (signer === undefined) {
+      const key = typeof privateKey === "function" ? privateKey() : privateKey;
+      signer = { key, options: signingOptions(key, warn ?? emitWarning) };
+    }
+    const token = jwtLibrary.sign({ iat, exp, iss: issuer }, signer.key, signer.options);
     cached = { token, renewAt: exp * 1000 - skewMs - REUSE_MARGIN_MS };
     return token;
   }

@@ -1,4 +1,4 @@
-import { HookwrightError } from "../errors.js";
+import { HookwrightError, isHookwrightError } from "../errors.js";
 import { timeoutError, withTimeout, type RequestLimits } from "../request-limits.js";
 import type { AppJwt } from "./create-app-jwt.js";
 import type { InstallationToken } from "./token-store.js";
@@ -74,13 +74,25 @@ async function attemptExchange(
   installationId: number,
   signal: AbortSignal,
 ): Promise<Attempt> {
+  // A key that cannot sign (read on first use) is not a network failure worth retrying.
+  let authorization: string;
+  try {
+    authorization = `Bearer ${options.jwt.get()}`;
+  } catch (cause) {
+    const error = isHookwrightError(cause)
+      ? cause
+      : new HookwrightError("PRIVATE_KEY_INVALID", "the app's private key could not sign a JWT", {
+          cause,
+        });
+    return { error };
+  }
   let response: Response;
   try {
     response = await options.fetch(url, {
       method: "POST",
       headers: {
         accept: "application/vnd.github+json",
-        authorization: `Bearer ${options.jwt.get()}`,
+        authorization,
         "content-type": "application/json",
         "user-agent": options.userAgent,
         "x-github-api-version": "2022-11-28",

@@ -4,6 +4,7 @@ import type { Octokit } from "../github/octokit.js";
 import { callableLog, type CallableLogger } from "./callable-log.js";
 import type { ConfigLayers } from "./config-cache.js";
 import { mergeConfigs, type ConfigObject, type MergeOptions } from "./merge-config.js";
+import { foreignConfigGet, readForeignConfig } from "./foreign-config.js";
 import { readRepoConfig } from "./read-repo-config.js";
 import { warnOnce } from "./warn-once.js";
 
@@ -166,7 +167,8 @@ export class Context<E extends EventName = EventName> {
    * `mergeOptions` (deepmerge's, e.g. `arrayMerge`). Without any file and without defaults:
    * null. Files are cached per installation, repository and file until a push to the
    * default branch changes them. A file that cannot be parsed fails with
-   * `CONFIG_FILE_INVALID` and Probot's message.
+   * `CONFIG_FILE_INVALID` and Probot's message. A client of the app's own Octokit class with
+   * a `config.get` (Probot 11–14's plugin) is read through that, as Probot reads it.
    * @example
    * const config = await context.config("labeler.yml", { labels: [] });
    * const replaced = await context.config("labeler.yml", { labels: [] }, {
@@ -184,6 +186,9 @@ export class Context<E extends EventName = EventName> {
     defaults?: object | null,
     mergeOptions?: MergeOptions,
   ): Promise<object | null> {
+    const foreign = foreignConfigGet(this.octokit);
+    if (foreign)
+      return readForeignConfig(foreign, { ...this.repo(), file }, defaults, mergeOptions);
     const { layers, found } = await this.#config(file, this.repo());
     // Probot tests the defaults for truth: `{}` counts as given, `null` does not.
     if (!defaults && !found) return null;

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type * as Yaml from "yaml";
 import { HookwrightError } from "../errors.js";
 import type { Octokit } from "../github/octokit.js";
+import { RENAMED_ALIAS } from "../github/renamed-methods.js";
 import { isPlainObject, type ConfigObject } from "./merge-config.js";
 
 export interface ReadRepoConfigOptions {
@@ -91,13 +92,14 @@ type LegacyRepos = Record<string, ((params: object) => Promise<{ data: unknown }
 
 /**
  * A request for the file. Probot ≤ 9 read it with `repos.getContents`, which today's clients
- * no longer have: a client that has it is an old one or a test's mock (Probot ≤ 10's tests
+ * have only as a renamed alias: a client whose own method it is, is an old one or a test's mock (Probot ≤ 10's tests
  * replaced `app.auth` and spied on that method), and is asked through it. A mock without
  * `request` is asked through `repos.getContent`.
  */
 function send(octokit: Octokit, at: Location & { ref?: string }): Promise<{ data: unknown }> {
   const repos = (octokit as unknown as { repos?: LegacyRepos }).repos ?? {};
-  if (typeof repos.getContents === "function") return repos.getContents({ ...at });
+  const legacy = repos.getContents;
+  if (typeof legacy === "function" && !(RENAMED_ALIAS in legacy)) return legacy({ ...at });
   if (typeof octokit.request === "function") return octokit.request(contentsEndpoint(at));
   if (!repos.getContent)
     throw new TypeError("the client has neither request() nor repos.getContent()");

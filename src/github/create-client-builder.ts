@@ -58,6 +58,8 @@ export function createClientBuilder(
         error: (message: string) => log().error(message),
       },
     });
+    // An app's own class (a test's stub with no hooks) is handed out as it is.
+    if (typeof octokit.hook?.wrap !== "function") return octokit;
     const call = { key: id, deliveryId, log };
     octokit.hook.wrap("request", (request, requestOptions) =>
       policy(

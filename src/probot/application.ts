@@ -1,10 +1,8 @@
 import { NO_CREDENTIALS } from "./probot-clients.js";
 import { Probot, type ProbotOptions } from "./probot.js";
 
-/** Probot 9–10's options: the app id was `id`. */
-export interface ApplicationOptions extends ProbotOptions {
-  id?: number | string;
-}
+/** Probot 9–10's options: the app id was `id`, the key `cert` (both read by `Probot` too). */
+export type ApplicationOptions = ProbotOptions;
 
 /**
  * Probot ≤ 10's `Application`: a `Probot` whose app id may be given as `id`. As in Probot 9,
@@ -18,7 +16,6 @@ export interface ApplicationOptions extends ProbotOptions {
  */
 export class Application extends Probot {
   constructor(options: ApplicationOptions = {}) {
-    const { id, ...rest } = options;
-    super({ appId: id, ...rest, [NO_CREDENTIALS]: true } as ProbotOptions);
+    super({ ...options, [NO_CREDENTIALS]: true } as ProbotOptions);
   }
 }

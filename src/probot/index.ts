@@ -10,7 +10,12 @@ import { createProbot as createProbotFrom, type CreateProbotOptions } from "./cr
 import type { Probot } from "./probot.js";
 
 export { Probot, type ProbotOptions, type ProbotOptions as Options } from "./probot.js";
-export { ProbotOctokit, ProbotOctokit as Octokit } from "./probot-octokit.js";
+// Probot 9 called it `Octokit`; Probot 11 betas exported `ProbotOctokitCore` beside it.
+export {
+  ProbotOctokit,
+  ProbotOctokit as Octokit,
+  ProbotOctokit as ProbotOctokitCore,
+} from "./probot-octokit.js";
 export { Application, type ApplicationOptions } from "./application.js";
 export { run, Server } from "./unsupported.js";
 export { Context } from "../context/context.js";

@@ -53,3 +53,8 @@ export class ProbotOctokit extends Base {
       getConfig(this, options),
   };
 }
+
+/** Whether `Class` is Hookwright's client or made from it (`.defaults()`, `.plugin()`, `extends`). */
+export function isProbotOctokit(Class: unknown): boolean {
+  return typeof Class === "function" && (Class === Octokit || Class.prototype instanceof Octokit);
+}

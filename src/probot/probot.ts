@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import type { App, PluginOptions } from "../app/app.js";
+import { appAlias } from "../app/app-alias.js";
 import { createEventRouter, type EventRouter } from "../app/create-event-router.js";
 import {
   PROBOT_API_VERSION,
@@ -12,20 +13,27 @@ import type { CallableLogger } from "../context/callable-log.js";
 import type { Octokit } from "../github/octokit.js";
 import { createLogger } from "../logging/create-logger.js";
 import { createProbotClients, NO_CREDENTIALS, type WithoutCredentials } from "./probot-clients.js";
-import type { ProbotOctokit } from "./probot-octokit.js";
+import { isProbotOctokit, type ProbotOctokit } from "./probot-octokit.js";
 import { createWebhookHandler, type NodeMiddleware } from "./webhook-handler.js";
 
 /** Probot's constructor options (`Options` in Probot 11–14). */
 export interface ProbotOptions {
   appId?: number | string;
+  /** Probot 9's name for `appId`. */
+  id?: number | string;
   privateKey?: string;
+  /** Probot 9's name for `privateKey`. */
+  cert?: string;
   /** A token GitHub issued elsewhere (a workflow's GITHUB_TOKEN): every client carries it. */
   githubToken?: string;
   secret?: string;
   webhookPath?: string;
   baseUrl?: string;
-  /** `ProbotOctokit` or a class made from it with `.defaults()` / `.plugin()`. */
-  Octokit?: typeof ProbotOctokit;
+  /**
+   * `ProbotOctokit` or a class made from it with `.defaults()` / `.plugin()`; or the app's own
+   * class (another Probot's, a test's stub), whose instances are handed out as they are made.
+   */
+  Octokit?: typeof ProbotOctokit | (new (options?: never) => unknown);
   log?: Logger;
   logLevel?: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   /** Only `request.fetch` is read: every request goes through it. */
@@ -44,6 +52,11 @@ export interface ProbotOptions {
 // Probot's defaults: https://probot.github.io/docs/configuration/
 const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 const DEFAULT_SECRET = "development";
+
+/** Probot 9 called the app id `id` and the private key `cert`. */
+function withProbot9Names({ id, cert, ...options }: ProbotOptions): ProbotOptions {
+  return { ...options, appId: options.appId ?? id, privateKey: options.privateKey ?? cert };
+}
 
 function refuse(member: string, instead: string): never {
   throw unsupported(member, instead);
@@ -91,9 +104,12 @@ export class Probot {
   readonly #logger: Logger;
   readonly #replaced = new Map<number | undefined, Octokit>();
 
-  constructor(options: ProbotOptions = {}) {
-    // Probot's own messages, which apps' tests may assert.
-    if (!options.githubToken && !(options as WithoutCredentials)[NO_CREDENTIALS]) {
+  constructor(given: ProbotOptions = {}) {
+    const options = withProbot9Names(given);
+    // Probot's own messages, which apps' tests may assert. Probot's auth strategy checks
+    // them when its Octokit is made; an app's own Octokit class may not authenticate at all.
+    const checked = !options.Octokit || isProbotOctokit(options.Octokit);
+    if (checked && !options.githubToken && !(options as WithoutCredentials)[NO_CREDENTIALS]) {
       if (!options.appId) throw new Error("appId option is required");
       if (!options.privateKey) throw new Error("privateKey option is required");
     }
@@ -138,6 +154,14 @@ export class Probot {
 
   get webhooks(): App["webhooks"] {
     return this.#app.webhooks;
+  }
+
+  /**
+   * Probot 11 betas' `{ app }` (probot/dco's app function reads it): this instance. Calling
+   * it, as Probot 9's JWT function, refuses and names `app.auth()`.
+   */
+  get app(): this {
+    return appAlias(this);
   }
 
   /** @deprecated Probot 10's name for `webhooks`. */

@@ -116,12 +116,24 @@ describe("a plugin's app, Probot's members", () => {
     expect(() => bot.webhooks.removeListener()).toThrow(/is not supported by Hookwright/);
   });
 
-  it("refuses Probot 9's cache, events and app, and getNodeMiddleware outside hookwright/probot", async () => {
+  it("refuses Probot 9's cache, events and app(), and getNodeMiddleware outside hookwright/probot", async () => {
     let bot!: Record<string, unknown> & App;
     app = await createTestApp((given: App) => void (bot = given as typeof bot));
     expect(() => bot.cache).toThrow(expect.objectContaining({ code: "PROBOT_API_UNSUPPORTED" }));
     expect(() => bot.events).toThrow(/use app\.on/);
-    expect(() => bot.app).toThrow(/app\.auth\(\)/);
+    expect(() => (bot.app as () => unknown)()).toThrow(/app\.auth\(\)/);
     expect(() => (bot.getNodeMiddleware as () => unknown)()).toThrow(/createNodeMiddleware/);
+  });
+
+  it("app.app works as the app, as Probot 11 betas' `({ app }) => …` app functions read it", async () => {
+    const seen: string[] = [];
+    app = await createTestApp((given: App) => {
+      const { app: inner } = given as App & { app: App };
+      inner.on("issues.opened", () => void seen.push("via app.app"));
+      inner.log.info("inner log");
+    });
+    await app.receive("issues.opened");
+    expect(seen).toEqual(["via app.app"]);
+    expect(app.logs().some((record) => record.msg === "inner log")).toBe(true);
   });
 });

@@ -115,4 +115,20 @@ describe("createAppJwt", () => {
       expect(claims(token, clock).iat).toBe(START / 1000 - 60);
     },
   );
+
+  it("reads a key given as a function on the first signature, not before", () => {
+    let reads = 0;
+    const appJwt = createAppJwt({
+      appId: "1",
+      privateKey: () => {
+        reads += 1;
+        return createPrivateKey(testKeys().privateKeyPem);
+      },
+      clock: createManualClock(START),
+    });
+    expect(reads).toBe(0);
+    appJwt.get();
+    appJwt.get();
+    expect(reads).toBe(1);
+  });
 });

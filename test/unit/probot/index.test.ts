@@ -12,6 +12,9 @@ describe("hookwright/probot", () => {
       "run",
       "Server",
       "Context",
+      "Application",
+      "Octokit",
+      "ProbotOctokitCore",
     ]) {
       expect(typeof (probot as Record<string, unknown>)[name]).toBe("function");
     }
@@ -26,10 +29,19 @@ describe("hookwright/probot", () => {
       "run",
       "Server",
       "Context",
+      "Application",
+      "ProbotOctokitCore",
     ]) {
       expect((root as Record<string, unknown>)[name]).toBe(
         (probot as Record<string, unknown>)[name],
       );
     }
+  });
+
+  it("names Probot 9's Octokit and Probot 11's ProbotOctokitCore as ProbotOctokit", () => {
+    expect(probot.Octokit).toBe(probot.ProbotOctokit);
+    expect(probot.ProbotOctokitCore).toBe(probot.ProbotOctokit);
+    // The root's Octokit is Hookwright's client, which ProbotOctokit extends.
+    expect(new probot.ProbotOctokit()).toBeInstanceOf(root.Octokit);
   });
 });
