@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CliIo } from "../../../../src/cli/io.js";
@@ -10,13 +10,26 @@ export interface CapturedIo extends CliIo {
   err(): string;
 }
 
+// Each captured command gets its own fresh directory, all under one parent that this test file
+// removes when it is done (the directories were left in the system's temporary folder).
+let parent: string | undefined;
+function freshDirectory(): string {
+  if (parent === undefined) {
+    parent = mkdtempSync(join(tmpdir(), "hookwright-cmd-"));
+  }
+  return mkdtempSync(join(parent, "cwd-"));
+}
+afterAll(() => {
+  if (parent !== undefined) rmSync(parent, { recursive: true, force: true });
+});
+
 /** A CliIo over memory: env as given (no developer .env: cwd is a fresh directory). */
 export function captureIo(env: Env, stdin = ""): CapturedIo {
   let stdout = "";
   let stderr = "";
   return {
     env,
-    cwd: mkdtempSync(join(tmpdir(), "hookwright-cmd-")),
+    cwd: freshDirectory(),
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
     isTty: false,
