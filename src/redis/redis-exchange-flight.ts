@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ExchangeFlight } from "../auth/exchange-flight.js";
 import { systemClock, type Clock } from "../clock.js";
+import { luaScript } from "./lua-script.js";
 import type { OutageNotice } from "./outage-notice.js";
 
 export interface RedisExchangeFlightOptions {
@@ -24,10 +25,10 @@ export interface RedisExchangeFlightOptions {
 
 // Frees the lock only while it is still this process's: once it has lapsed and another
 // process holds it, a late release here must not let a third one in beside it.
-const DELETE_IF_OWNED = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+const DELETE_IF_OWNED = luaScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("DEL", KEYS[1])
 end
-return 0`;
+return 0`);
 
 /**
  * One exchange per key across every process on one Redis: the first to miss takes a short
@@ -74,7 +75,7 @@ export function createRedisExchangeFlight(options: RedisExchangeFlightOptions): 
             // The previous holder may have stored its token between our miss and our lock.
             return (await lookup()) ?? (await exchange());
           } finally {
-            await ask(() => redis.eval(DELETE_IF_OWNED, 1, lock, owner));
+            await ask(() => DELETE_IF_OWNED(redis, [lock], [owner]));
           }
         }
         for (;;) {
