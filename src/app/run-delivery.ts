@@ -14,6 +14,11 @@ export interface RunOptions {
   attempt?: number;
   /** True once GitHub was answered 202 for it: a failure is then noted for `redeliver`. */
   acknowledged?: () => boolean;
+  /**
+   * False when something else is the delivery's record and lease (the queue's job and its
+   * lock): the run then neither renews nor finishes a delivery record.
+   */
+  record?: boolean;
 }
 
 export interface RunResult {
@@ -103,7 +108,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
       if (outcome === "failed" && run.acknowledged?.()) {
         await options.ackedFailures?.add(delivery.id, clock.now());
       }
-      await records.finish(delivery.id, run.owner, outcome);
+      if (run.record !== false) await records.finish(delivery.id, run.owner, outcome);
     } catch (failure) {
       options.logger.error(
         { err: failure, deliveryId: delivery.id },
@@ -128,7 +133,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
       if (events.wants("started")) {
         events.emit({ type: "started", delivery: summary, attempt: run.attempt ?? 1 });
       }
-      const stopRenewing = renewWhile(delivery, run.owner);
+      const stopRenewing = run.record === false ? () => undefined : renewWhile(delivery, run.owner);
       let handBack: (() => void) | undefined;
       const handedBack = new Promise<"released">((resolve) => {
         handBack = () => resolve("released");

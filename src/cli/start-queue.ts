@@ -39,7 +39,7 @@ export interface QueueRuntime {
   scheduler(parts: SchedulerParts): Scheduler;
   /** What createApp's `schedules` option takes: job schedulers; a worker here when it hosts workers. */
   schedules(deps: ScheduleDeps): ScheduleRuntime;
-  /** Starts `count` workers on the app's runner and records, and the event relay. */
+  /** Starts `count` workers on the app's runner, and the event relay. */
   start(hookwright: Hookwright, count: number): Promise<void>;
   /** The deliveries whose attempts ran out: listed and retried by the console. */
   failedJobs: FailedJobs;
@@ -89,7 +89,6 @@ export async function startQueueRuntime(options: {
     scheduler: (parts) =>
       createQueueScheduler({
         queue,
-        records: parts.records,
         events: options.events,
         logger: parts.logger,
         origin: self,
@@ -133,7 +132,6 @@ export async function startQueueRuntime(options: {
             connection,
             settings,
             runner: hookwright.runner,
-            records: hookwright.records,
             events: options.events,
             logger: options.logger,
             concurrency: options.delivery.workerConcurrency,

@@ -17,10 +17,17 @@ function deliveryIdOf(event: DeliveryEvent): string | undefined {
   return undefined;
 }
 
+/** How long events wait to share one PUBLISH: a console row or a metric is this much later. */
+export const RELAY_BATCH_MS = 100;
+/** After a PUBLISH nobody heard, how long that process is not published to. */
+const DEAF_MS = 10_000;
+
 /**
  * In a worker: sends each event of a delivery received elsewhere to its receiving process, if
- * that process listened for the type when it queued the delivery. Fire and forget: a lost
- * event costs a console row or a metric sample, never the delivery.
+ * that process listened for the type when it queued the delivery. Events are batched, one
+ * PUBLISH per receiving process every 100 ms, and none while the last one reached nobody (the
+ * process is gone). Fire and forget: a lost event costs a console row or a metric sample,
+ * never the delivery.
  */
 export function publishEvents(options: {
   redis: Redis;
@@ -29,18 +36,45 @@ export function publishEvents(options: {
   /** The route of a delivery running here, or undefined. */
   route: (deliveryId: string) => EventRoute | undefined;
   self: string;
+  now?: () => number;
 }): () => void {
-  return options.events.subscribe(
+  const now = options.now ?? Date.now;
+  const batches = new Map<string, DeliveryEvent[]>();
+  /** Channel → until when it is not published to. */
+  const deaf = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  function flush() {
+    timer = undefined;
+    for (const [channel, events] of batches) {
+      options.redis.publish(channel, JSON.stringify(events)).then(
+        (heard) => {
+          if (heard === 0) deaf.set(channel, now() + DEAF_MS);
+        },
+        () => undefined,
+      );
+    }
+    batches.clear();
+  }
+  const unsubscribe = options.events.subscribe(
     (event) => {
       const id = deliveryIdOf(event);
       const route = id === undefined ? undefined : options.route(id);
       if (!route || route.origin === options.self || !route.observe.includes(event.type)) return;
-      options.redis
-        .publish(eventsChannel(options.prefix, route.origin), JSON.stringify(event))
-        .catch(() => undefined);
+      const channel = eventsChannel(options.prefix, route.origin);
+      if ((deaf.get(channel) ?? 0) > now()) return;
+      deaf.delete(channel);
+      const batch = batches.get(channel);
+      if (batch) batch.push(event);
+      else batches.set(channel, [event]);
+      timer ??= setTimeout(flush, RELAY_BATCH_MS);
     },
     ["started", "plugin", "api-call", "finished", "dead"],
   );
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
+    flush();
+  };
 }
 
 /** In a receiver: re-emits, in this process's stream, the events workers send back. */
@@ -55,7 +89,11 @@ export async function receiveRelayedEvents(options: {
   options.subscriber.on("message", (from: string, text: string) => {
     if (from !== channel) return;
     try {
-      options.events.emit({ ...(JSON.parse(text) as DeliveryEvent), relayed: true });
+      // A batch (an array), or one event from a worker of an earlier version.
+      const sent = JSON.parse(text) as DeliveryEvent | DeliveryEvent[];
+      for (const event of Array.isArray(sent) ? sent : [sent]) {
+        options.events.emit({ ...event, relayed: true });
+      }
     } catch {
       options.logger.debug("a relayed delivery event was not JSON");
     }

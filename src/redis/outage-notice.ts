@@ -25,3 +25,31 @@ export function createOutageNotice(logger: Logger, failing: string, back: string
     isDown: () => down,
   };
 }
+
+/** What `askRedis` answers when the command failed. */
+export const DOWN = Symbol("redis down");
+
+/**
+ * Runs a command, told to `notice`. A command that fails on a connection that is up is asked
+ * once more (unless Redis is already known down): a process whose event loop was held past the
+ * command timeout (a starved CPU) sees an answered command time out, and the second ask is
+ * answered at once; taken for an outage, it would make this process exchange a token another
+ * process is exchanging.
+ */
+export async function askRedis<T>(
+  redis: { status: string },
+  notice: OutageNotice,
+  command: () => Promise<T>,
+): Promise<T | typeof DOWN> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      const answer = await command();
+      notice.ok();
+      return answer;
+    } catch (error) {
+      if (tries < 2 && !notice.isDown() && redis.status === "ready") continue;
+      notice.failed(error);
+      return DOWN;
+    }
+  }
+}

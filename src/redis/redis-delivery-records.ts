@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { luaScript } from "./lua-script.js";
 import {
   DEFAULT_LEASE_MS,
   type BeginResult,
@@ -20,23 +21,23 @@ const COMPLETED = "completed";
 // A record is "completed" or "running:<owner>" with the lease as its TTL: a lapsed lease is
 // simply a missing key, so a crashed process needs no clean-up. One script per transition
 // keeps two receivers (or a receiver and a worker) from both taking the same delivery.
-const BEGIN = `local v = redis.call("GET", KEYS[1])
+const BEGIN = luaScript(`local v = redis.call("GET", KEYS[1])
 if v == "${COMPLETED}" then return "completed" end
 if v then return "running" end
 redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2])
-return "started"`;
+return "started"`);
 
-const RENEW_IF_OWNED = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+const RENEW_IF_OWNED = luaScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("PEXPIRE", KEYS[1], ARGV[2])
 end
-return 0`;
+return 0`);
 
 // Frees the record only while it is still this run's: once a lease has lapsed and another
 // process has taken the delivery, a late failure here must not erase that run.
-const DELETE_IF_OWNED = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+const DELETE_IF_OWNED = luaScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("DEL", KEYS[1])
 end
-return 0`;
+return 0`);
 
 /**
  * Delivery records every receiver and worker shares. An unreachable Redis rejects, which the
@@ -51,16 +52,16 @@ export function createRedisDeliveryRecords(options: RedisDeliveryRecordsOptions)
   return {
     leaseMs,
     async begin(id, owner) {
-      return (await redis.eval(BEGIN, 1, namespace + id, value(owner), leaseMs)) as BeginResult;
+      return (await BEGIN(redis, [namespace + id], [value(owner), leaseMs])) as BeginResult;
     },
     async renew(id, owner) {
-      return (await redis.eval(RENEW_IF_OWNED, 1, namespace + id, value(owner), leaseMs)) === 1;
+      return (await RENEW_IF_OWNED(redis, [namespace + id], [value(owner), leaseMs])) === 1;
     },
     async finish(id, owner, outcome) {
       const key = namespace + id;
       // The event was handled, whichever run holds the record now.
       if (outcome === "completed") await redis.set(key, COMPLETED, "PX", completedTtlMs);
-      else await redis.eval(DELETE_IF_OWNED, 1, key, value(owner));
+      else await DELETE_IF_OWNED(redis, [key], [value(owner)]);
     },
     async isCompleted(id) {
       return (await redis.get(namespace + id)) === COMPLETED;

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { ExchangeFlight } from "../auth/exchange-flight.js";
 import { systemClock, type Clock } from "../clock.js";
-import type { OutageNotice } from "./outage-notice.js";
+import { luaScript } from "./lua-script.js";
+import { askRedis, DOWN, type OutageNotice } from "./outage-notice.js";
 
 export interface RedisExchangeFlightOptions {
   redis: Redis;
@@ -24,10 +25,10 @@ export interface RedisExchangeFlightOptions {
 
 // Frees the lock only while it is still this process's: once it has lapsed and another
 // process holds it, a late release here must not let a third one in beside it.
-const DELETE_IF_OWNED = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+const DELETE_IF_OWNED = luaScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then
   return redis.call("DEL", KEYS[1])
 end
-return 0`;
+return 0`);
 
 /**
  * One exchange per key across every process on one Redis: the first to miss takes a short
@@ -46,17 +47,7 @@ export function createRedisExchangeFlight(options: RedisExchangeFlightOptions): 
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  /** The command's answer, or "down" once Redis has failed it. */
-  async function ask<T>(command: () => Promise<T>): Promise<T | "down"> {
-    try {
-      const answer = await command();
-      notice.ok();
-      return answer;
-    } catch (error) {
-      notice.failed(error);
-      return "down";
-    }
-  }
+  const ask = <T>(command: () => Promise<T>) => askRedis(redis, notice, command);
 
   return {
     async run(key, exchange, lookup) {
@@ -68,25 +59,31 @@ export function createRedisExchangeFlight(options: RedisExchangeFlightOptions): 
       for (;;) {
         const owner = randomUUID();
         const taken = await ask(() => redis.set(lock, owner, "PX", lockTtlMs, "NX"));
-        if (taken === "down") return exchange();
-        if (taken === "OK") {
-          try {
-            // The previous holder may have stored its token between our miss and our lock.
-            return (await lookup()) ?? (await exchange());
-          } finally {
-            await ask(() => redis.eval(DELETE_IF_OWNED, 1, lock, owner));
-          }
-        }
-        for (;;) {
+        if (taken === DOWN) return exchange();
+        // A SET asked twice (see askRedis) may have taken the lock the first time: its value
+        // then names this process.
+        let mine = taken === "OK";
+        while (!mine) {
           if (clock.now() >= giveUpAt) return exchange();
           await sleep(pollMs);
           // In this order: a holder stores its token before it frees the lock, so a lock seen
           // gone means the lookup after it finds the token if there is one.
-          const held = await ask(() => redis.exists(lock));
+          const holder = await ask(() => redis.get(lock));
+          if (holder === owner) {
+            mine = true;
+            break;
+          }
           const token = await lookup();
           if (token) return token;
-          if (held === "down") return exchange();
-          if (held === 0) break;
+          if (holder === DOWN) return exchange();
+          if (holder === null) break;
+        }
+        if (!mine) continue;
+        try {
+          // The previous holder may have stored its token between our miss and our lock.
+          return (await lookup()) ?? (await exchange());
+        } finally {
+          await ask(() => DELETE_IF_OWNED(redis, [lock], [owner]));
         }
       }
     },

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { TokenCipher } from "../auth/token-cipher.js";
 import type { InstallationToken, TokenStore } from "../auth/token-store.js";
 import { escapeGlob } from "./escape-glob.js";
-import { createOutageNotice, type OutageNotice } from "./outage-notice.js";
+import { askRedis, createOutageNotice, DOWN, type OutageNotice } from "./outage-notice.js";
 
 export interface RedisTokenStoreOptions {
   redis: Redis;
@@ -40,14 +40,8 @@ export function createRedisTokenStore(options: RedisTokenStoreOptions): TokenSto
   const namespace = options.keyPrefix ?? "hookwright:token:";
   const notice = options.notice ?? tokenCacheNotice(options.logger);
   async function attempt<T>(command: () => Promise<T>): Promise<T | undefined> {
-    try {
-      const result = await command();
-      notice.ok();
-      return result;
-    } catch (error) {
-      notice.failed(error);
-      return undefined;
-    }
+    const answer = await askRedis(redis, notice, command);
+    return answer === DOWN ? undefined : answer;
   }
   return {
     async get(key) {

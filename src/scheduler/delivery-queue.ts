@@ -28,6 +28,18 @@ export interface QueueSettings {
 
 /** GitHub redelivers for 3 days; a dead job is kept as long, so `jobs retry` can still run it. */
 const KEEP_FAILED_S = 3 * 24 * 3600;
+/** How long a completed delivery is remembered (answered 200 duplicate) after its job is gone. */
+export const REMEMBER_COMPLETED_MS = 7 * 24 * 3600_000;
+
+/**
+ * A delivery's job: its id is the delivery id, and BullMQ's deduplication key (the same id,
+ * kept 7 days) outlives the job, so the queue itself remembers completed deliveries: adding
+ * one again is a no-op, with no delivery record written per delivery.
+ */
+export const jobOptions = (id: string) => ({
+  jobId: id,
+  deduplication: { id, ttl: REMEMBER_COMPLETED_MS },
+});
 
 export function queueOptions(settings: QueueSettings): Omit<QueueOptions, "connection"> {
   return {
@@ -35,7 +47,7 @@ export function queueOptions(settings: QueueSettings): Omit<QueueOptions, "conne
     defaultJobOptions: {
       attempts: settings.attempts,
       backoff: { type: "exponential", delay: settings.backoffMs },
-      // The delivery record remembers completed deliveries; the job is not needed after.
+      // The deduplication key remembers completed deliveries; the job is not needed after.
       removeOnComplete: true,
       removeOnFail: { age: KEEP_FAILED_S, count: 10_000 },
     },

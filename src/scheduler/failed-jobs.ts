@@ -1,5 +1,6 @@
 import { describeDelivery } from "../webhooks/describe-delivery.js";
 import type { DeliveryQueue } from "./delivery-queue.js";
+import { requeueFailed } from "./delivery-state.js";
 
 /** A queued delivery whose attempts ran out, as `jobs failed` and the console list it. */
 export interface FailedJob {
@@ -25,7 +26,7 @@ export interface FailedJobs {
 export function failedJobs(queue: DeliveryQueue): FailedJobs {
   const retryJob = async (job: Awaited<ReturnType<DeliveryQueue["getJob"]>>) => {
     if (!job || (await job.getState()) !== "failed") return false;
-    await job.retry("failed", { resetAttemptsMade: true });
+    await requeueFailed(queue, job, { resetAttemptsMade: true });
     return true;
   };
   return {

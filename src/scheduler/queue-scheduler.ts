@@ -2,13 +2,12 @@ import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import { HookwrightError } from "../errors.js";
 import type { DeliveryEvents, DeliveryEventType } from "../events/delivery-events.js";
-import type { DeliveryRecords } from "../webhooks/delivery-records.js";
-import { QUEUE_NAME, type DeliveryQueue } from "./delivery-queue.js";
+import { jobOptions, QUEUE_NAME, type DeliveryQueue } from "./delivery-queue.js";
+import { deliveryState, redisOf, requeueFailed, type DeliveryState } from "./delivery-state.js";
 import type { Scheduler } from "./scheduler.js";
 
 export interface QueueSchedulerOptions {
   queue: DeliveryQueue;
-  records: DeliveryRecords;
   events: DeliveryEvents;
   logger: Logger;
   /** This process's id, so workers elsewhere can send the delivery's events back. */
@@ -26,12 +25,13 @@ const COUNT_EVERY_MS = 1000;
 
 /**
  * With REDIS_URL: a verified delivery becomes a BullMQ job whose id is the delivery id (a
- * second add of the same id is a no-op), answered 202 at once; workers run it. A completed
- * delivery is answered 200 and not queued again; one that died in the failed set is retried,
- * since GitHub redelivering it is a request to run it again.
+ * second add of the same id is a no-op), answered 202 at once; workers run it. The queue is
+ * the delivery's only record: a completed delivery (remembered by its deduplication key) is
+ * answered 200 and not queued again; one that died in the failed set is retried, since GitHub
+ * redelivering it is a request to run it again.
  */
 export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler {
-  const { queue, records, events } = options;
+  const { queue, events } = options;
   const clock = options.clock ?? systemClock;
   let waiting = 0;
   let countedAt = -Infinity;
@@ -46,21 +46,26 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
   }
 
   async function enqueue(id: string, name: string, payload: Record<string, unknown>) {
-    const [completed, state] = await Promise.all([records.isCompleted(id), queue.getJobState(id)]);
-    if (completed) return "duplicate" as const;
+    const observe = RELAYED.filter((type) => events.wantsRelayed(type));
+    const add = () =>
+      queue.add(QUEUE_NAME, { id, name, payload, origin: options.origin, observe }, jobOptions(id));
+    const redis = await redisOf(queue);
+    let state: DeliveryState;
+    if (await full()) {
+      state = await deliveryState(redis, queue, id);
+      if (state === "new") throw new HookwrightError("QUEUE_FULL");
+    } else {
+      // One wait for both: the state is read first (sent first on the same connection), and
+      // the add is a no-op for a delivery the queue holds or remembers.
+      [state] = await Promise.all([deliveryState(redis, queue, id), add()]);
+    }
+    if (state === "completed") return "duplicate" as const;
     if (state === "failed") {
-      await (await queue.getJob(id))?.retry("failed");
+      const job = await queue.getJob(id);
+      if (job) await requeueFailed(queue, job);
       return "retried" as const;
     }
-    if (state !== "unknown") return "queued" as const;
-    if (await full()) throw new HookwrightError("QUEUE_FULL");
-    const observe = RELAYED.filter((type) => events.wantsRelayed(type));
-    await queue.add(
-      QUEUE_NAME,
-      { id, name, payload, origin: options.origin, observe },
-      { jobId: id },
-    );
-    waiting += 1;
+    if (state === "new") waiting += 1;
     return "queued" as const;
   }
 

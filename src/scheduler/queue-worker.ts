@@ -1,13 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { DelayedError, WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { DeliveryRunner } from "../app/run-delivery.js";
-import { systemClock, type Clock } from "../clock.js";
 import type { DeliveryEvents } from "../events/delivery-events.js";
 import { publishEvents, type EventRoute } from "../events/relay-events.js";
 import { deliveryFields } from "../logging/log-deliveries.js";
-import type { DeliveryRecords } from "../webhooks/delivery-records.js";
 import { describeDelivery } from "../webhooks/describe-delivery.js";
 import { QUEUE_NAME, type DeliveryJob, type QueueSettings } from "./delivery-queue.js";
 import type { Scheduler } from "./scheduler.js";
@@ -18,12 +16,10 @@ export interface QueueWorkerOptions {
   connection: ConnectionOptions;
   settings: QueueSettings;
   runner: DeliveryRunner;
-  records: DeliveryRecords;
   events: DeliveryEvents;
   logger: Logger;
   /** Jobs this worker runs at once. */
   concurrency: number;
-  clock?: Clock;
   /** Sends events of deliveries received by another process back to it. */
   relay?: { redis: Redis; self: string };
 }
@@ -38,19 +34,23 @@ function jobError(error: unknown): Error {
 }
 
 /**
- * Runs queued deliveries. Each job takes the delivery's record under a lease first, so a
- * delivery another process is still running waits instead of running twice. A failed run
- * throws, and BullMQ retries it with backoff until its attempts run out (the failed set).
- * A killed worker stops renewing its job's lock: BullMQ's stalled check hands the job to
- * another worker once the lock lapses (`leaseMs`), and the record's lease has lapsed by then.
+ * Runs queued deliveries. The job is the delivery's record and its lock the lease: a worker
+ * finishing a job takes the next one in the same call (BullMQ's moveToFinished), the only
+ * Redis round trip per delivery here. A failed run throws, and BullMQ retries it with backoff
+ * until its attempts run out (the failed set). A killed worker stops renewing its job's lock:
+ * BullMQ's stalled check hands the job to another worker once the lock lapses (`leaseMs`).
  */
 export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
-  const { records, runner, events, logger, settings } = options;
-  const clock = options.clock ?? systemClock;
+  const { runner, events, logger, settings } = options;
   const id = randomUUID();
   const jobs = new Map<string, { job: Job<DeliveryJob>; token: string | undefined }>();
   /** Delivery id → where its events go, while it runs here. */
   const routes = new Map<string, EventRoute>();
+  const forget = (job: Job<DeliveryJob>) =>
+    job.removeDeduplicationKey().then(
+      () => undefined,
+      (error: unknown) => logger.warn({ err: error, deliveryId: job.data.id }, "dedup key kept"),
+    );
   const stopRelay =
     options.relay &&
     publishEvents({
@@ -65,20 +65,17 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     const { id: deliveryId, name, payload } = job.data;
     const delivery = { id: deliveryId, name, payload };
     const owner = `${id}/${job.attemptsMade}/${randomUUID()}`;
-    const begun = await records.begin(deliveryId, owner);
-    if (begun === "completed") return "duplicate";
-    if (begun === "running") {
-      // Still held by a run whose lease has not lapsed: look again once it could have.
-      await job.moveToDelayed(clock.now() + records.leaseMs, token);
-      throw new DelayedError();
-    }
     jobs.set(owner, { job, token });
     routes.set(deliveryId, job.data);
     try {
-      const result = await runner.run(delivery, { owner, attempt: job.attemptsMade + 1 });
+      // The job is the record and its lock the lease: no record is taken or finished here.
+      const attempt = job.attemptsMade + 1;
+      const result = await runner.run(delivery, { owner, attempt, record: false });
       if (result.outcome === "completed") return "completed";
       // Handed back by drain, which already moved the job back to waiting.
       if (result.outcome === "released") throw new WaitingError();
+      // Dying: GitHub's redelivery must queue it anew even once the failed job is removed.
+      if (attempt >= (job.opts.attempts ?? 1)) await forget(job);
       throw jobError(result.error);
     } finally {
       jobs.delete(owner);
@@ -98,6 +95,8 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
   });
   worker.on("failed", (job, error) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    // Again for a job the stalled check failed (its workers died): no process() ran to its end.
+    void forget(job);
     const summary = describeDelivery(job.data);
     logger.error(
       { ...deliveryFields(summary), attempts: job.attemptsMade, err: error },

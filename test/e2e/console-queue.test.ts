@@ -113,7 +113,13 @@ describeRedis("the delivery console of a receiver, with a worker in another proc
     expect(dead).toMatchObject({ id: broken.id, event: "issues.opened", attempts: 2 });
     expect(dead!.reason).toMatch(/broken until fixed/);
     expect(dead!.reason).not.toContain(SECRET);
-    const attempts = (await rows()).filter((row) => row.id === broken.id);
+    // Workers relay events in batches every 100 ms: the last attempt's row may come just after.
+    const attemptsOf = async () => (await rows()).filter((row) => row.id === broken.id);
+    await until(5000, "both attempts' rows", async () => {
+      const seen = await attemptsOf();
+      return seen.length === 2 && seen.every((row) => row.outcome === "failed");
+    });
+    const attempts = await attemptsOf();
     expect(attempts.map((row) => [row.outcome, row.attempt, row.worker])).toEqual([
       ["failed", 2, true],
       ["failed", 1, true],

@@ -68,14 +68,13 @@ export async function openQueueHarness(
     workerConnection,
     /** The receiver's side: a queue scheduler on this queue, as process `origin`. */
     scheduler: (origin = "here") =>
-      createQueueScheduler({ queue, records, events, logger: logs.logger, origin }),
+      createQueueScheduler({ queue, events, logger: logs.logger, origin }),
     /** A worker on the harness's runner, drained and closed with the harness. */
     startWorker(concurrency = 2): QueueWorker {
       const worker = startQueueWorker({
         connection: workerConnection(),
         settings: full,
         runner,
-        records,
         events,
         logger: logs.logger,
         concurrency,

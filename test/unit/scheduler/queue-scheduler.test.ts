@@ -8,6 +8,7 @@ import { createMetrics } from "../../../src/server/create-metrics.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { rejectionOf } from "../../helpers/rejection.js";
+import { until } from "../../helpers/wait.js";
 import { delivery, openQueueHarness } from "./queue-harness.js";
 
 const describeRedis = hasRedisServer ? describe : describe.skip;
@@ -25,7 +26,6 @@ describeRedis("createQueueScheduler", () => {
     close = harness.close;
     const scheduler = createQueueScheduler({
       queue: harness.queue,
-      records: harness.records,
       events: harness.events,
       logger: harness.logs.logger,
       origin: "receiver-1",
@@ -58,9 +58,10 @@ describeRedis("createQueueScheduler", () => {
   });
 
   it("answers 200 duplicate for a completed delivery and queues nothing", async () => {
-    const { scheduler, queue, records } = await open();
-    await records.begin("d-1", "someone");
-    await records.finish("d-1", "someone", "completed");
+    const { scheduler, queue, startWorker } = await open();
+    await scheduler.schedule(delivery("d-1"));
+    startWorker();
+    await until(5000, "the run", async () => (await queue.getJobState("d-1")) === "unknown");
     expect(await scheduler.schedule(delivery("d-1"))).toEqual({
       status: 200,
       body: { status: "duplicate" },

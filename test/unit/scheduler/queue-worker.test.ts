@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { failedJobs } from "../../../src/scheduler/failed-jobs.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { gate, sleep, until } from "../../helpers/wait.js";
@@ -19,15 +20,19 @@ describeRedis("startQueueWorker", () => {
     return { ...harness, scheduler: harness.scheduler(), start: () => harness.startWorker() };
   }
 
-  it("runs a queued delivery once and records it completed; the job is gone", async () => {
+  it("runs a queued delivery once and remembers it completed without a delivery record; the job is gone", async () => {
     const ran: string[] = [];
-    const { scheduler, start, records, queue } = await open(async (d) => void ran.push(d.id));
+    const { scheduler, start, redis, settings, queue } = await open(
+      async (d) => void ran.push(d.id),
+    );
     start();
     await scheduler.schedule(delivery("d-1"));
     await until(5000, "the run", () => ran.length === 1);
     await sleep(200);
-    expect(await records.isCompleted("d-1")).toBe(true);
+    expect(await redis.keys(`${settings.prefix}:delivery:*`)).toEqual([]);
     expect(await queue.getJobState("d-1")).toBe("unknown");
+    const remembered = await redis.pttl(`${settings.prefix}:deliveries:de:d-1`);
+    expect(remembered).toBeGreaterThan(6 * 24 * 3600_000);
     expect((await scheduler.schedule(delivery("d-1"))).status).toBe(200);
     expect(ran).toEqual(["d-1"]);
   });
@@ -73,23 +78,50 @@ describeRedis("startQueueWorker", () => {
     expect(await queue.getJobState("d-1")).not.toBe("failed");
   });
 
-  it("waits, without running or using an attempt, while another process holds the delivery's lease", async () => {
+  /** A delivery "d-1" that dies on its one attempt; `fixed()` makes its next runs succeed. */
+  async function dead() {
+    let fail = true;
     const ran: string[] = [];
-    const { scheduler, start, records, queue } = await open(async (d) => void ran.push(d.id));
-    expect(await records.begin("d-1", "a receiver that died")).toBe("started");
-    start();
-    await scheduler.schedule(delivery("d-1"));
-    await sleep(300);
-    expect(ran).toEqual([]);
-    expect(await queue.getJobState("d-1")).toBe("delayed");
-    // The 1 s lease lapses, the delayed job comes back, and this time it runs.
-    await until(10_000, "the run after the lease lapsed", () => ran.length === 1);
+    const harness = await open(async (d) => {
+      ran.push(d.id);
+      if (fail) throw new Error("down");
+    }, 1);
+    harness.start();
+    await harness.scheduler.schedule(delivery("d-1"));
+    await until(10_000, "the failed set", () => harness.seen.some((e) => e.type === "dead"));
+    const dedup = async () => (await harness.queue.getDeduplicationJobId("d-1")) === null;
+    await until(5000, "the dedup key gone", dedup);
+    return { ...harness, ran, fixed: () => void (fail = false) };
+  }
+
+  it("queues a dead delivery again when GitHub redelivers it after its failed job was removed", async () => {
+    const { scheduler, queue, ran, fixed } = await dead();
+    await queue.clean(0, 100, "failed");
+    expect(await queue.getJobState("d-1")).toBe("unknown");
+    fixed();
+    expect((await scheduler.schedule(delivery("d-1"))).status).toBe(202);
+    await until(10_000, "the second run", () => ran.length === 2);
+    await sleep(200);
+    expect(await scheduler.schedule(delivery("d-1"))).toEqual({
+      status: 200,
+      body: { status: "duplicate" },
+    });
   });
 
-  it("drain hands a delivery still running back to the queue at once, and frees its record", async () => {
+  it("remembers a delivery completed after `jobs retry` sent it back from the failed set", async () => {
+    const { scheduler, queue, ran, fixed } = await dead();
+    fixed();
+    expect(await failedJobs(queue).retry("d-1")).toBe(true);
+    await until(10_000, "the second run", () => ran.length === 2);
+    await sleep(200);
+    expect((await scheduler.schedule(delivery("d-1"))).status).toBe(200);
+    expect(ran).toEqual(["d-1", "d-1"]);
+  });
+
+  it("drain hands a delivery still running back to the queue at once, for another worker", async () => {
     const handler = gate();
     const ran: string[] = [];
-    const { scheduler, start, queue, records } = await open(async (d) => {
+    const { scheduler, start, queue } = await open(async (d) => {
       ran.push(d.id);
       await handler.opened;
     });
@@ -98,7 +130,8 @@ describeRedis("startQueueWorker", () => {
     await until(5000, "the run to start", () => ran.length === 1);
     expect(await worker.drain(100)).toEqual(["d-1"]);
     expect(await queue.getJobState("d-1")).toBe("waiting");
-    expect(await records.begin("d-1", "the next worker")).toBe("started");
     handler.open();
+    start();
+    await until(5000, "the run on the next worker", () => ran.length === 2);
   });
 });

@@ -1,0 +1,52 @@
+import { REMEMBER_COMPLETED_MS, type DeliveryQueue } from "./delivery-queue.js";
+import type { Redis } from "ioredis";
+import { luaScript } from "../redis/lua-script.js";
+
+/**
+ * What the queue knows of a delivery: `new` (neither queued nor remembered), `queued`
+ * (waiting, delayed or running), `failed` (its attempts ran out) or `completed`.
+ */
+export type DeliveryState = "new" | "queued" | "failed" | "completed";
+
+// KEYS: the job, the failed set, the job's deduplication key (kept 7 days after it completed,
+// deleted when it dies).
+const STATE = luaScript(`if redis.call("EXISTS", KEYS[1]) == 1 then
+  if redis.call("ZSCORE", KEYS[2], ARGV[1]) then return "failed" end
+  return "queued"
+end
+if redis.call("EXISTS", KEYS[3]) == 1 then return "completed" end
+return "new"`);
+
+/**
+ * One EVALSHA on `redis` (the queue's connection), sent before this returns: a command sent
+ * after it on the same connection runs after it.
+ */
+export async function deliveryState(
+  redis: Redis,
+  queue: DeliveryQueue,
+  id: string,
+): Promise<DeliveryState> {
+  const keys = [queue.toKey(id), queue.toKey("failed"), dedupKey(queue, id)];
+  return (await STATE(redis, keys, [id])) as DeliveryState;
+}
+
+/** The queue's connection: the ioredis client it was opened with (BullMQ types it narrower). */
+export const redisOf = async (queue: DeliveryQueue) => (await queue.client) as unknown as Redis;
+
+/** BullMQ's deduplication key of the delivery: while it exists, adding the delivery is a no-op. */
+export const dedupKey = (queue: DeliveryQueue, id: string) => queue.toKey(`de:${id}`);
+
+/**
+ * Sends a dead delivery back to waiting. Its deduplication key was deleted when it died (so
+ * GitHub's redelivery could queue it anew once the job is gone); set again first, it makes the
+ * delivery remembered once it completes.
+ */
+export async function requeueFailed(
+  queue: DeliveryQueue,
+  job: NonNullable<Awaited<ReturnType<DeliveryQueue["getJob"]>>>,
+  options?: { resetAttemptsMade: boolean },
+): Promise<void> {
+  const id = String(job.id);
+  await (await redisOf(queue)).set(dedupKey(queue, id), id, "PX", REMEMBER_COMPLETED_MS);
+  await job.retry("failed", options);
+}
