@@ -9,7 +9,9 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY plugins ./plugins
 COPY bin ./bin
-# npm ci builds through `prepare`: src/ and plugins/ compiled to dist/.
+COPY scripts ./scripts
+# npm ci builds through `prepare`: src/ and plugins/ compiled to dist/, the CLI bundled into
+# dist/start/ (scripts/build-start.mjs).
 RUN npm ci --no-audit --no-fund
 
 FROM node:24.22.3-bookworm-slim
