@@ -10,7 +10,8 @@ COPY src ./src
 COPY plugins ./plugins
 COPY bin ./bin
 COPY scripts ./scripts
-# npm ci builds through `prepare`: src/ and plugins/ compiled to dist/.
+# npm ci builds through `prepare`: src/ and plugins/ compiled to dist/, the CommonJS build in
+# dist/cjs/ (scripts/build-cjs.mjs), the CLI bundled into dist/start/ (scripts/build-start.mjs).
 RUN npm ci --no-audit --no-fund
 
 FROM node:24.22.3-bookworm-slim

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The compiled CLI when built (npm install builds it); the TypeScript source through tsx otherwise.
+// The bundled CLI when built (npm install builds it: scripts/build-start.mjs, a few files to
+// read at start instead of hundreds), else the compiled modules, else the TypeScript source
+// through tsx.
 import { existsSync } from "node:fs";
 
-const built = new URL("../dist/src/cli/main.js", import.meta.url);
-let entry = built;
-if (!existsSync(built)) {
+const candidates = ["../dist/start/cli/main.js", "../dist/src/cli/main.js"];
+let entry = candidates.map((path) => new URL(path, import.meta.url)).find(existsSync);
+if (entry === undefined) {
   const { register } = await import("tsx/esm/api");
   register();
   entry = new URL("../src/cli/main.ts", import.meta.url);

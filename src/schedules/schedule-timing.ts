@@ -1,6 +1,13 @@
-import cronParser from "cron-parser";
+import { createRequire } from "node:module";
+import type CronParser from "cron-parser";
 import { parseDuration } from "../config/parse-duration.js";
 import type { ScheduleTiming } from "./schedule-types.js";
+
+// cron-parser brings luxon (260 KB): required on the first cron timing, not at every start.
+// CommonJS, so a synchronous require keeps nextTick synchronous.
+let cronParser: typeof CronParser | undefined;
+const loadCronParser = () =>
+  (cronParser ??= createRequire(import.meta.url)("cron-parser") as typeof CronParser);
 
 /** Milliseconds from "90s", "15m", "1h", "7d" or a number; throws naming `what` otherwise. */
 export function toMs(value: string | number, what: string): number {
@@ -18,7 +25,7 @@ export function nextTick(timing: ScheduleTiming, after: number): number {
     // On multiples since the epoch: every process and every restart agrees on the ticks.
     return (Math.floor(after / every) + 1) * every;
   }
-  const expression = cronParser.parseExpression(timing.cron, {
+  const expression = loadCronParser().parseExpression(timing.cron, {
     currentDate: new Date(after),
     tz: timing.timezone ?? "UTC",
   });

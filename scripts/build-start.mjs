@@ -1,0 +1,62 @@
+// Bundles what `hookwright` runs (dist/src/cli/main.js, after tsc) into dist/start/cli/: one
+// file for the start path and a chunk per dynamic import, so a start reads a few files instead
+// of ~250 (Hookwright's modules, Express's CommonJS tree, commander, Octokit). Resolving,
+// reading and compiling those files was most of the CPU a start spent beyond the Express floor
+// (bench/RESULTS.md, "Cold start"). bin/hookwright.js runs this bundle when it exists.
+//
+// Three levels deep on purpose, like dist/src/cli/: the paths the CLI finds beside itself
+// (package.json, bin/, fixtures/, src/console/) are tried as "../../../…" from there.
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outdir = `${root}dist/start/cli`;
+
+// Loaded by the runtime, not bundled: what plugins import too (errors.js: a plugin's
+// `new HookwrightError()` must be the class the CLI checks with instanceof), what runs
+// TypeScript or workers from its own files, and what is needed only in some modes.
+const external = [
+  "tsx",
+  "tsx/*",
+  "pino-pretty",
+  "bullmq",
+  "ioredis",
+  "smee-client",
+  "prom-client",
+  "jsonwebtoken",
+  "dotenv",
+  // Express's body parsers require it at start; its 540 KB of encodings load on first use.
+  "iconv-lite",
+];
+
+const shareWithPlugins = {
+  name: "share-with-plugins",
+  setup(builder) {
+    builder.onResolve({ filter: /(^|\/)errors\.js$/ }, (args) => {
+      const path = fileURLToPath(new URL(args.path, `file://${args.importer}`));
+      if (path !== `${root}dist/src/errors.js`) return undefined;
+      return { path: "../../src/errors.js", external: true };
+    });
+  },
+};
+
+// `--clean`: only remove it, so `npm run dev` (tsc --watch) never runs a stale bundle.
+rmSync(`${root}dist/start`, { recursive: true, force: true });
+if (process.argv.includes("--clean")) process.exit(0);
+await build({
+  entryPoints: [`${root}dist/src/cli/main.js`],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node22",
+  external,
+  plugins: [shareWithPlugins],
+  // Bundled CommonJS (Express) calls require() for node's own modules.
+  banner: {
+    js: 'import { createRequire as __hookwrightRequire } from "node:module"; const require = __hookwrightRequire(import.meta.url);',
+  },
+  logLevel: "warning",
+});
