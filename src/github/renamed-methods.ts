@@ -1,10 +1,10 @@
 import type { Octokit as Core } from "@octokit/core";
-import renamed from "./renamed-methods.json" with { type: "json" };
+import { RENAMED_METHODS } from "./renamed-methods-data.js";
 
 // Octokit renamed many methods between @octokit/rest 16 and plugin-rest-endpoint-methods 5
 // (which dropped the old names); apps written for Probot 7–10 still call them. The table is
 // Octokit's own rename data (see scripts/generate-renamed-methods.mjs).
-const RENAMED: Readonly<Record<string, string>> = renamed.methods;
+const RENAMED = RENAMED_METHODS;
 
 /** Marks an alias, so code that prefers a test's own `repos.getContents` can tell them apart. */
 export const RENAMED_ALIAS = Symbol("renamed method alias");

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from "@jest/globals";
 import { Octokit } from "../../../src/github/octokit.js";
-import renamed from "../../../src/github/renamed-methods.json" with { type: "json" };
+import { RENAMED_METHODS } from "../../../src/github/renamed-methods-data.js";
 
 // Old method names (Probot 7–10 era) on today's client, from Octokit's own rename data.
 function setup() {
@@ -73,9 +73,9 @@ describe("renamed Octokit methods", () => {
 
   it("come from the data: every old name is on the client and leads to a method it has", () => {
     const { octokit } = setup();
-    const entries = Object.entries(renamed.methods);
+    const entries = Object.entries(RENAMED_METHODS);
     expect(entries.length).toBeGreaterThan(100);
-    expect(renamed.methods).toMatchObject({
+    expect(RENAMED_METHODS).toMatchObject({
       "repos.getContents": "repos.getContent",
       "issues.removeLabels": "issues.removeAllLabels",
       "apps.createInstallationToken": "apps.createInstallationAccessToken",
