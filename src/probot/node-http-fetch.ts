@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -106,7 +106,7 @@ function toResponse(message: http.IncomingMessage, url: URL, redirected: boolean
   const status = message.statusCode ?? 500;
   const body = NULL_BODY.has(status) ? null : decoded(message, headers);
   if (body === null) message.resume();
-  const response = new Response(body && (Readable.toWeb(body) as ReadableStream), {
+  const response = new Response(body && toWebStream(body), {
     status,
     statusText: message.statusMessage,
     headers,
@@ -114,6 +114,30 @@ function toResponse(message: http.IncomingMessage, url: URL, redirected: boolean
   Object.defineProperty(response, "url", { value: url.href });
   Object.defineProperty(response, "redirected", { value: redirected });
   return response;
+}
+
+/**
+ * The body as a web stream, made here rather than by `Readable.toWeb`: on Node 26, inside a
+ * test runner's vm context (jest), `toWeb` throws "init.highWaterMark is required". Reading
+ * pauses while the consumer's queue is full.
+ */
+function toWebStream(body: Readable): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      body.on("data", (chunk: Buffer) => {
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) body.pause();
+      });
+      body.once("end", () => controller.close());
+      body.once("error", (error) => controller.error(error));
+    },
+    pull() {
+      body.resume();
+    },
+    cancel(reason) {
+      body.destroy(reason instanceof Error ? reason : undefined);
+    },
+  });
 }
 
 function decoded(message: http.IncomingMessage, headers: Headers): Readable {
