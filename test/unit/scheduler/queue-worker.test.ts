@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { UnrecoverableError } from "bullmq";
 import { failedJobs } from "../../../src/scheduler/failed-jobs.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
@@ -116,6 +117,52 @@ describeRedis("startQueueWorker", () => {
     await sleep(200);
     expect((await scheduler.schedule(delivery("d-1"))).status).toBe(200);
     expect(ran).toEqual(["d-1", "d-1"]);
+  });
+
+  it("treats a job BullMQ failed for stalling too often (its workers died) as dead: announced, key dropped", async () => {
+    const ran: string[] = [];
+    const { scheduler, start, queue, redis, settings, seen } = await open(
+      async (d) => void ran.push(d.id),
+      3,
+    );
+    await scheduler.schedule(delivery("d-1"));
+    // What BullMQ 5's stalled check writes on the last stall it allows: the next worker to take
+    // the job fails it with an UnrecoverableError, without running it, one attempt made.
+    await redis.hset(
+      `${settings.prefix}:deliveries:d-1`,
+      "defa",
+      "job stalled more than allowable limit",
+    );
+    start();
+    await until(10_000, "the dead event", () => seen.some((event) => event.type === "dead"));
+    expect(ran).toEqual([]);
+    expect(await queue.getJobState("d-1")).toBe("failed");
+    await until(
+      5000,
+      "the dedup key gone",
+      async () => !(await queue.getDeduplicationJobId("d-1")),
+    );
+    await queue.clean(0, 100, "failed");
+    expect((await scheduler.schedule(delivery("d-1"))).status).toBe(202);
+    await until(10_000, "the run of the redelivery", () => ran.length === 1);
+  });
+
+  it("treats a delivery failed with BullMQ's UnrecoverableError as dead at once", async () => {
+    let runs = 0;
+    const { scheduler, start, queue, seen } = await open(async () => {
+      runs += 1;
+      throw new UnrecoverableError("the repository is gone");
+    }, 3);
+    start();
+    await scheduler.schedule(delivery("d-1"));
+    await until(10_000, "the dead event", () => seen.some((event) => event.type === "dead"));
+    expect(runs).toBe(1);
+    expect(seen.find((event) => event.type === "dead")).toMatchObject({ attempts: 1 });
+    await until(
+      5000,
+      "the dedup key gone",
+      async () => !(await queue.getDeduplicationJobId("d-1")),
+    );
   });
 
   it("drain hands a delivery still running back to the queue at once, for another worker", async () => {
