@@ -146,7 +146,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         await run.release();
       }
       await closing;
-      stopRelay?.();
+      await stopRelay?.();
       return left.map((run) => run.delivery.id);
     },
   };
