@@ -19,15 +19,20 @@ function deliveryIdOf(event: DeliveryEvent): string | undefined {
 
 /** How long events wait to share one PUBLISH: a console row or a metric is this much later. */
 export const RELAY_BATCH_MS = 100;
-/** After a PUBLISH nobody heard, how long that process is not published to. */
-const DEAF_MS = 10_000;
+/**
+ * After a PUBLISH nobody heard, how long that process is not published to: short, since a
+ * receiver resubscribing after a Redis reconnect is not heard from otherwise, and what is not
+ * published meanwhile is lost (console rows, finished and dead metric samples).
+ */
+const DEAF_MS = 1000;
 
 /**
  * In a worker: sends each event of a delivery received elsewhere to its receiving process, if
  * that process listened for the type when it queued the delivery. Events are batched, one
- * PUBLISH per receiving process every 100 ms, and none while the last one reached nobody (the
- * process is gone). Fire and forget: a lost event costs a console row or a metric sample,
- * never the delivery.
+ * PUBLISH per receiving process every 100 ms, and none for 1 s after one that reached nobody
+ * (the process is gone, or resubscribing). Fire and forget: a lost event costs a console row or
+ * a metric sample, never the delivery. The returned stop sends what is batched, and resolves
+ * once Redis answered it.
  */
 export function publishEvents(options: {
   redis: Redis;
@@ -37,23 +42,24 @@ export function publishEvents(options: {
   route: (deliveryId: string) => EventRoute | undefined;
   self: string;
   now?: () => number;
-}): () => void {
+}): () => Promise<void> {
   const now = options.now ?? Date.now;
   const batches = new Map<string, DeliveryEvent[]>();
   /** Channel → until when it is not published to. */
   const deaf = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
-  function flush() {
+  function flush(): Promise<void> {
     timer = undefined;
-    for (const [channel, events] of batches) {
+    const sent = [...batches].map(([channel, events]) =>
       options.redis.publish(channel, JSON.stringify(events)).then(
         (heard) => {
           if (heard === 0) deaf.set(channel, now() + DEAF_MS);
         },
         () => undefined,
-      );
-    }
+      ),
+    );
     batches.clear();
+    return Promise.all(sent).then(() => undefined);
   }
   const unsubscribe = options.events.subscribe(
     (event) => {
@@ -66,14 +72,15 @@ export function publishEvents(options: {
       const batch = batches.get(channel);
       if (batch) batch.push(event);
       else batches.set(channel, [event]);
-      timer ??= setTimeout(flush, RELAY_BATCH_MS);
+      // Unref'd: a batch waiting holds no process open; stop sends it.
+      timer ??= setTimeout(() => void flush(), RELAY_BATCH_MS).unref();
     },
     ["started", "plugin", "api-call", "finished", "dead"],
   );
   return () => {
     unsubscribe();
     clearTimeout(timer);
-    flush();
+    return flush();
   };
 }
 

@@ -26,10 +26,16 @@ export interface QueueSettings {
   leaseMs: number;
 }
 
-/** GitHub redelivers for 3 days; a dead job is kept as long, so `jobs retry` can still run it. */
-const KEEP_FAILED_S = 3 * 24 * 3600;
 /** How long a completed delivery is remembered (answered 200 duplicate) after its job is gone. */
 export const REMEMBER_COMPLETED_MS = 7 * 24 * 3600_000;
+/**
+ * A dead job is kept as long as a deduplication key lives (set when it was queued or retried,
+ * so before it failed), and by age only: the state script reads "key, no job" as completed, so
+ * a failed job pruned while its key lived (a count limit, or a worker dying before it dropped
+ * the key) would answer GitHub's redelivery 200 duplicate and lose it. 7 days also covers
+ * GitHub's 3-day redelivery window, for `jobs retry`.
+ */
+const KEEP_FAILED_S = REMEMBER_COMPLETED_MS / 1000;
 
 /**
  * A delivery's job: its id is the delivery id, and BullMQ's deduplication key (the same id,
@@ -49,7 +55,7 @@ export function queueOptions(settings: QueueSettings): Omit<QueueOptions, "conne
       backoff: { type: "exponential", delay: settings.backoffMs },
       // The deduplication key remembers completed deliveries; the job is not needed after.
       removeOnComplete: true,
-      removeOnFail: { age: KEEP_FAILED_S, count: 10_000 },
+      removeOnFail: { age: KEEP_FAILED_S },
     },
   };
 }

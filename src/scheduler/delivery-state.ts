@@ -36,10 +36,16 @@ export const redisOf = async (queue: DeliveryQueue) => (await queue.client) as u
 /** BullMQ's deduplication key of the delivery: while it exists, adding the delivery is a no-op. */
 export const dedupKey = (queue: DeliveryQueue, id: string) => queue.toKey(`de:${id}`);
 
+/** How BullMQ's `job.retry` refuses a job no longer in the failed set. */
+const notFailed = (error: unknown) =>
+  error instanceof Error && /is not in the failed state/.test(error.message);
+
 /**
  * Sends a dead delivery back to waiting. Its deduplication key was deleted when it died (so
  * GitHub's redelivery could queue it anew once the job is gone); set again first, it makes the
- * delivery remembered once it completes.
+ * delivery remembered once it completes. A job no longer failed was sent back meanwhile by
+ * someone else (another receiver given the same redelivery, `jobs retry`): it is queued, and
+ * that is what was asked.
  */
 export async function requeueFailed(
   queue: DeliveryQueue,
@@ -48,5 +54,9 @@ export async function requeueFailed(
 ): Promise<void> {
   const id = String(job.id);
   await (await redisOf(queue)).set(dedupKey(queue, id), id, "PX", REMEMBER_COMPLETED_MS);
-  await job.retry("failed", options);
+  try {
+    await job.retry("failed", options);
+  } catch (error) {
+    if (!notFailed(error)) throw error;
+  }
 }

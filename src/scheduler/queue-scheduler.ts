@@ -62,7 +62,9 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     if (state === "completed") return "duplicate" as const;
     if (state === "failed") {
       const job = await queue.getJob(id);
+      // Pruned since its state was read (after the add, a no-op then): queued anew instead.
       if (job) await requeueFailed(queue, job);
+      else await add();
       return "retried" as const;
     }
     if (state === "new") waiting += 1;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
+import { UnrecoverableError, WaitingError, Worker, type ConnectionOptions, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { DeliveryRunner } from "../app/run-delivery.js";
@@ -26,6 +26,21 @@ export interface QueueWorkerOptions {
 
 export interface QueueWorker extends Pick<Scheduler, "drain" | "inFlight"> {
   readonly id: string;
+}
+
+/** BullMQ's reason for a job it failed because it stalled more than `maxStalledCount` times. */
+const STALLED_TOO_OFTEN = "job stalled more than allowable limit";
+
+/**
+ * Whether a `failed` job is in the failed set, not backing off for another attempt: its attempts
+ * ran out, or BullMQ failed it at once: an UnrecoverableError, which is also how BullMQ 5 fails
+ * a job that stalled too often (its workers died), on its next pickup, without running it and
+ * with `attemptsMade` only one past.
+ */
+function isFinalFailure(job: Job<DeliveryJob>, error: Error): boolean {
+  if (job.attemptsMade >= (job.opts.attempts ?? 1)) return true;
+  if (error instanceof UnrecoverableError || error.name === "UnrecoverableError") return true;
+  return error.message === STALLED_TOO_OFTEN;
 }
 
 function jobError(error: unknown): Error {
@@ -74,8 +89,6 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
       if (result.outcome === "completed") return "completed";
       // Handed back by drain, which already moved the job back to waiting.
       if (result.outcome === "released") throw new WaitingError();
-      // Dying: GitHub's redelivery must queue it anew even once the failed job is removed.
-      if (attempt >= (job.opts.attempts ?? 1)) await forget(job);
       throw jobError(result.error);
     } finally {
       jobs.delete(owner);
@@ -94,13 +107,15 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
     autorun: true,
   });
   worker.on("failed", (job, error) => {
-    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
-    // Again for a job the stalled check failed (its workers died): no process() ran to its end.
+    if (!job || !isFinalFailure(job, error)) return;
+    // Dead, and only now (the job is in the failed set): GitHub's redelivery must queue it anew
+    // even once the failed job is removed. Were this process to die first, the failed job still
+    // outlives the key (removeOnFail), so the delivery is never read as completed.
     void forget(job);
     const summary = describeDelivery(job.data);
     logger.error(
       { ...deliveryFields(summary), attempts: job.attemptsMade, err: error },
-      "delivery failed on every attempt; it waits in the failed set (hookwright jobs failed)",
+      "delivery died (attempts ran out, or failed for good); it waits in the failed set (hookwright jobs failed)",
     );
     routes.set(job.data.id, job.data);
     events.emit({
@@ -131,7 +146,7 @@ export function startQueueWorker(options: QueueWorkerOptions): QueueWorker {
         await run.release();
       }
       await closing;
-      stopRelay?.();
+      await stopRelay?.();
       return left.map((run) => run.delivery.id);
     },
   };

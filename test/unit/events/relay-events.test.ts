@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "@jest/globals";
+import { afterEach, describe, expect, it, jest } from "@jest/globals";
 import type { Redis } from "ioredis";
 import {
   createDeliveryEvents,
@@ -70,5 +70,35 @@ describeRedis("relayed delivery events", () => {
     await sleep(300);
     expect(publishes).toHaveLength(1);
     stop();
+  });
+
+  it("publishes again 1 s after a PUBLISH reached nobody (a receiver back after a reconnect)", async () => {
+    const { worker, stop, publishes } = await open("relay3");
+    worker.emit(finished("d-1"));
+    await sleep(300);
+    worker.emit(finished("d-2"));
+    await sleep(1100);
+    expect(publishes).toHaveLength(1);
+    worker.emit(finished("d-3"));
+    await until(2000, "the next PUBLISH", () => publishes.length === 2);
+    await stop();
+  });
+
+  it("stop sends what is batched and resolves once Redis has it; the batch timer holds no process open", async () => {
+    const { redis, worker, stop } = await open("relay4");
+    const setTimer = jest.spyOn(globalThis, "setTimeout");
+    let published = false;
+    const publish = redis.publish.bind(redis);
+    redis.publish = (async (channel: string, message: string) => {
+      const heard = await publish(channel, message);
+      published = true;
+      return heard;
+    }) as typeof redis.publish;
+    worker.emit(finished("d-1"));
+    const timer = setTimer.mock.results[0]?.value as NodeJS.Timeout;
+    setTimer.mockRestore();
+    expect(timer.hasRef()).toBe(false);
+    await stop();
+    expect(published).toBe(true);
   });
 });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "@jest/globals";
+import { UnrecoverableError } from "bullmq";
 import { failedJobs } from "../../../src/scheduler/failed-jobs.js";
+import { createQueueScheduler } from "../../../src/scheduler/queue-scheduler.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { hasRedisServer, useRedisServer } from "../../helpers/redis-server.js";
 import { gate, sleep, until } from "../../helpers/wait.js";
@@ -116,6 +118,100 @@ describeRedis("startQueueWorker", () => {
     await sleep(200);
     expect((await scheduler.schedule(delivery("d-1"))).status).toBe(200);
     expect(ran).toEqual(["d-1", "d-1"]);
+  });
+
+  it("treats a job BullMQ failed for stalling too often (its workers died) as dead: announced, key dropped", async () => {
+    const ran: string[] = [];
+    const { scheduler, start, queue, redis, settings, seen } = await open(
+      async (d) => void ran.push(d.id),
+      3,
+    );
+    await scheduler.schedule(delivery("d-1"));
+    // What BullMQ 5's stalled check writes on the last stall it allows: the next worker to take
+    // the job fails it with an UnrecoverableError, without running it, one attempt made.
+    await redis.hset(
+      `${settings.prefix}:deliveries:d-1`,
+      "defa",
+      "job stalled more than allowable limit",
+    );
+    start();
+    await until(10_000, "the dead event", () => seen.some((event) => event.type === "dead"));
+    expect(ran).toEqual([]);
+    expect(await queue.getJobState("d-1")).toBe("failed");
+    await until(
+      5000,
+      "the dedup key gone",
+      async () => !(await queue.getDeduplicationJobId("d-1")),
+    );
+    await queue.clean(0, 100, "failed");
+    expect((await scheduler.schedule(delivery("d-1"))).status).toBe(202);
+    await until(10_000, "the run of the redelivery", () => ran.length === 1);
+  });
+
+  it("treats a delivery failed with BullMQ's UnrecoverableError as dead at once", async () => {
+    let runs = 0;
+    const { scheduler, start, queue, seen } = await open(async () => {
+      runs += 1;
+      throw new UnrecoverableError("the repository is gone");
+    }, 3);
+    start();
+    await scheduler.schedule(delivery("d-1"));
+    await until(10_000, "the dead event", () => seen.some((event) => event.type === "dead"));
+    expect(runs).toBe(1);
+    expect(seen.find((event) => event.type === "dead")).toMatchObject({ attempts: 1 });
+    await until(
+      5000,
+      "the dedup key gone",
+      async () => !(await queue.getDeduplicationJobId("d-1")),
+    );
+  });
+
+  it("queues a dead delivery GitHub redelivers when its failed job is pruned just after its state was read", async () => {
+    const { scheduler, queue, ran, fixed } = await dead();
+    fixed();
+    const getJob = queue.getJob.bind(queue);
+    queue.getJob = async (id) => {
+      await queue.clean(0, 100, "failed");
+      return getJob(id);
+    };
+    expect((await scheduler.schedule(delivery("d-1"))).status).toBe(202);
+    await until(10_000, "the second run", () => ran.length === 2);
+  });
+
+  it("answers 202 queued to two redeliveries of one dead delivery at once, and runs it again once", async () => {
+    const { scheduler, queue, events, logs, ran, fixed } = await dead();
+    fixed();
+    const other = createQueueScheduler({ queue, events, logger: logs.logger, origin: "other" });
+    const queued = { status: 202, body: { status: "queued" } };
+    expect(
+      await Promise.all([scheduler.schedule(delivery("d-1")), other.schedule(delivery("d-1"))]),
+    ).toEqual([queued, queued]);
+    await until(10_000, "the second run", () => ran.length === 2);
+    await sleep(200);
+    expect(ran).toEqual(["d-1", "d-1"]);
+  });
+
+  it("`jobs retry --all` goes on past a job someone else sent back from the failed set meanwhile", async () => {
+    const { scheduler, queue, ran, fixed, seen } = await dead();
+    await scheduler.schedule(delivery("d-2"));
+    await until(10_000, "d-2 dead", () => seen.filter((e) => e.type === "dead").length === 2);
+    fixed();
+    const getFailed = queue.getFailed.bind(queue);
+    queue.getFailed = async (...args) => {
+      const jobs = await getFailed(...args);
+      for (const job of jobs) {
+        const getState = job.getState.bind(job);
+        // A receiver retries it between retryAll's state check and its retry.
+        job.getState = async () => {
+          const state = await getState();
+          if (job.id === "d-1") await scheduler.schedule(delivery("d-1"));
+          return state;
+        };
+      }
+      return jobs;
+    };
+    expect((await failedJobs(queue).retryAll()).sort()).toEqual(["d-1", "d-2"]);
+    await until(10_000, "both run again", () => ran.length === 4);
   });
 
   it("drain hands a delivery still running back to the queue at once, for another worker", async () => {
