@@ -63,7 +63,8 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     if (state === "failed") {
       const job = await queue.getJob(id);
       // Pruned since its state was read (after the add, a no-op then): queued anew instead.
-      if (job) await requeueFailed(queue, job);
+      // A redelivery gets every attempt again, as `jobs retry` gives it.
+      if (job) await requeueFailed(queue, job, { resetAttemptsMade: true });
       else await add();
       return "retried" as const;
     }

@@ -80,6 +80,25 @@ describeRedis("startQueueWorker", () => {
     expect(await queue.getJobState("d-1")).not.toBe("failed");
   });
 
+  it("gives a dead delivery GitHub redelivers all its attempts again, as `jobs retry` does", async () => {
+    const ran: string[] = [];
+    const { scheduler, start, seen } = await open(async (d) => {
+      ran.push(d.id);
+      throw new Error("down");
+    }, 2);
+    start();
+    await scheduler.schedule(delivery("d-1"));
+    const deaths = () => seen.filter((event) => event.type === "dead").length;
+    await until(15_000, "the first death", () => deaths() === 1);
+    expect(ran).toHaveLength(2);
+    expect(await scheduler.schedule(delivery("d-1"))).toEqual({
+      status: 202,
+      body: { status: "queued" },
+    });
+    await until(15_000, "the second death", () => deaths() === 2);
+    expect(ran).toHaveLength(4);
+  });
+
   /** A delivery "d-1" that dies on its one attempt; `fixed()` makes its next runs succeed. */
   async function dead() {
     let fail = true;
