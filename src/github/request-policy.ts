@@ -167,6 +167,13 @@ function createSerialQueues() {
  * succeeds costs one function call, one timer and, for a write, one promise in the queue.
  * https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api
  */
+/** An Octokit response whose body was read: a `data` other than the `""` of a body cut short. */
+function isWholeAnswer(answer: unknown): boolean {
+  if (typeof answer !== "object" || answer === null || !("data" in answer)) return false;
+  const { data } = answer as { data: unknown };
+  return data !== "" && data !== undefined;
+}
+
 export function createRequestPolicy(options: RequestPolicyOptions) {
   const now = options.now ?? systemClock.now;
   const { timeoutMs, budgetMs } = requestLimits(options.limits);
@@ -206,8 +213,10 @@ export function createRequestPolicy(options: RequestPolicyOptions) {
       // A coded failure from below (the token exchange gave up after its own retries) stands:
       // retrying it would start another exchange and spend the budget twice over.
       const fromBelow = isHookwrightError(failure) && failure !== timeout.signal.reason;
-      const expired = timeout.signal.aborted && !fromBelow;
-      // @octokit/request reads a JSON body cut short by the abort as `""` and resolves.
+      // @octokit/request reads a JSON body cut short by the abort as `""` and resolves; an answer
+      // with its whole body, whose timer merely fired before this line ran (a busy event loop),
+      // reached GitHub and is kept: sending a write again would make it twice.
+      const expired = timeout.signal.aborted && !fromBelow && (thrown || !isWholeAnswer(answer));
       if (expired && !given?.aborted) {
         failure = timeout.signal.reason;
         thrown = true;

@@ -270,6 +270,21 @@ describe("createRequestPolicy: timeouts and the retry budget", () => {
     await rejectionOf(policy(late, request, call), "GITHUB_TIMEOUT");
   });
 
+  it("keeps a whole answer that arrives as the timeout fires: a write that reached GitHub is not sent again", async () => {
+    const { policy, call } = budgeted({ timeoutMs: 50 });
+    let sent = 0;
+    const late = (request: PolicyRequest) =>
+      new Promise<{ status: number; data: unknown }>((resolve) => {
+        sent += 1;
+        // Answered whole, but only once the attempt's timer has fired (a busy event loop).
+        request.request!.signal!.addEventListener("abort", () =>
+          resolve({ status: 201, data: { id: 1 } }),
+        );
+      });
+    await expect(policy(late, post(), call)).resolves.toEqual({ status: 201, data: { id: 1 } });
+    expect(sent).toBe(1);
+  });
+
   it("makes no 5xx retry whose wait would pass the budget", async () => {
     const { policy, slept, call } = budgeted({ budgetMs: 6000 });
     const { send, sent } = scripted(failure(502), failure(502), failure(502), failure(502));
