@@ -84,7 +84,12 @@ describeRedis("2 receivers and 2 workers on one Redis (BullMQ)", () => {
     expect([...statuses.values()].every((status) => status === 202)).toBe(true);
     const twice = issueOpened(SECRET, 3);
     const answers = await Promise.all(ports.map((port) => post(port, twice)));
-    expect(answers.map((answer) => answer.status)).toEqual([202, 202]);
+    // Both queue it (202), or one finds it already run by a fast worker (200 duplicate); it runs once.
+    const twiceStatuses = answers.map((answer) => answer.status).sort();
+    expect([
+      [202, 202],
+      [200, 202],
+    ]).toContainEqual(twiceStatuses);
     await until(60_000, "1001 deliveries to run", () => runs().ends.size === 1001);
     // A moment for a second run of the same id, had one been queued.
     await new Promise((resolve) => setTimeout(resolve, 500));
