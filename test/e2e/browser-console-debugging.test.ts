@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { until } from "../helpers/wait.js";
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -71,14 +72,21 @@ suite("delivery console: debugging a bot in a real browser (chromium)", () => {
     await first.getByTestId("status").getByText(`500 failed in ${BREAKER_NAME}`).waitFor();
     const failed = first.getByTestId("failed-plugin");
     expect(await failed.textContent()).toBe(BREAKER_NAME);
-    expect(
-      await failed.evaluate(
+    // Read again until set: the row is drawn anew when the delivery ends, and a node read just
+    // as it is replaced has no computed colour ("").
+    const colour = () =>
+      failed.evaluate(
         (node) =>
           (
             globalThis as unknown as { getComputedStyle(node: unknown): { color: string } }
           ).getComputedStyle(node).color,
-      ),
-    ).toBe("rgb(207, 34, 46)");
+      );
+    let red = "";
+    await until(5000, "the failing plugin in red", async () => {
+      red = await colour();
+      return red === "rgb(207, 34, 46)";
+    }).catch(() => undefined);
+    expect(red).toBe("rgb(207, 34, 46)");
     // The plugins that completed are listed, not in red.
     expect(await first.getByTestId("plugin").allTextContents()).toEqual(["greeter", "labeler"]);
     expect(await first.getByTestId("error").textContent()).toBe(
