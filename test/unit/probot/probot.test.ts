@@ -1,29 +1,19 @@
 import { describe, expect, it } from "@jest/globals";
-import { createFakeGitHub, createSignedDelivery, readFixture } from "hookwright/testing";
+import { createSignedDelivery, readFixture } from "hookwright/testing";
 import { Probot, ProbotOctokit, type ProbotOptions } from "hookwright/probot";
 import request from "supertest";
 import { createServer } from "node:http";
 import { captureLogs } from "../../helpers/capture-logs.js";
-import { testKeys } from "../../helpers/keys.js";
+import { probotOnFakeGitHub } from "./probot-on-fake.js";
 
 // Probot's class, member by member, against the fake GitHub (Probot's `request.fetch`).
-const REPO = "Codertocat/Hello-World";
 const COMMENTS = "POST /repos/{owner}/{repo}/issues/{issue_number}/comments";
 
 function setup(options: ProbotOptions = {}) {
-  const keys = testKeys();
-  const github = createFakeGitHub({ appId: 7, publicKey: keys.publicKey });
-  github.addInstallation({ id: 3, account: { login: "Codertocat" }, repositories: [REPO] });
-  const logs = captureLogs();
-  const probot = new Probot({
-    appId: 7,
-    privateKey: keys.privateKeyPem,
-    request: { fetch: github.fetch as typeof fetch },
-    log: logs.logger,
+  return probotOnFakeGitHub({
     Octokit: ProbotOctokit.defaults({ retry: { enabled: false } }),
     ...options,
   });
-  return { probot, github, logs, keys };
 }
 
 const issueOpened = () => ({

@@ -1,13 +1,11 @@
 import { describe, expect, it, jest } from "@jest/globals";
-import { createFakeGitHub, readFixture } from "hookwright/testing";
+import { readFixture } from "hookwright/testing";
 import { Application, Probot, ProbotOctokitCore } from "hookwright/probot";
-import { captureLogs } from "../../helpers/capture-logs.js";
-import { testKeys } from "../../helpers/keys.js";
+import { probotOnFakeGitHub, REPO } from "./probot-on-fake.js";
 
 // The Probot calls four published apps and their own tests make, replayed in our words:
 // behaviorbot/new-issue-welcome (Probot 9), probot/stale (Probot 7), probot/dco (Probot 11
 // beta) and probot/settings (Probot 12). None of their code is here.
-const REPO = "Codertocat/Hello-World";
 const issueOpened = () => ({
   name: "issues",
   payload: readFixture("issues.opened", { installation: { id: 3 } }),
@@ -167,16 +165,4 @@ type Client = {
   repos: Record<string, ((params: object) => Promise<{ data: unknown }>) | undefined>;
 };
 
-function withFakeGitHub() {
-  const keys = testKeys();
-  const github = createFakeGitHub({ appId: 7, publicKey: keys.publicKey });
-  github.addInstallation({ id: 3, account: { login: "Codertocat" }, repositories: [REPO] });
-  const logs = captureLogs();
-  const probot = new Probot({
-    appId: 7,
-    privateKey: keys.privateKeyPem,
-    request: { fetch: github.fetch as typeof fetch },
-    log: logs.logger,
-  });
-  return { probot, github, logs };
-}
+const withFakeGitHub = () => probotOnFakeGitHub();
