@@ -45,17 +45,16 @@ const notFailed = (error: unknown) =>
  * GitHub's redelivery could queue it anew once the job is gone); set again first, it makes the
  * delivery remembered once it completes. A job no longer failed was sent back meanwhile by
  * someone else (another receiver given the same redelivery, `jobs retry`): it is queued, and
- * that is what was asked.
+ * that is what was asked. Either way it gets all its attempts again.
  */
 export async function requeueFailed(
   queue: DeliveryQueue,
   job: NonNullable<Awaited<ReturnType<DeliveryQueue["getJob"]>>>,
-  options?: { resetAttemptsMade: boolean },
 ): Promise<void> {
   const id = String(job.id);
   await (await redisOf(queue)).set(dedupKey(queue, id), id, "PX", REMEMBER_COMPLETED_MS);
   try {
-    await job.retry("failed", options);
+    await job.retry("failed", { resetAttemptsMade: true });
   } catch (error) {
     if (!notFailed(error)) throw error;
   }

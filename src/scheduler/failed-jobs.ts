@@ -26,7 +26,7 @@ export interface FailedJobs {
 export function failedJobs(queue: DeliveryQueue): FailedJobs {
   const retryJob = async (job: Awaited<ReturnType<DeliveryQueue["getJob"]>>) => {
     if (!job || (await job.getState()) !== "failed") return false;
-    await requeueFailed(queue, job, { resetAttemptsMade: true });
+    await requeueFailed(queue, job);
     return true;
   };
   return {

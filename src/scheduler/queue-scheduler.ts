@@ -63,8 +63,7 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     if (state === "failed") {
       const job = await queue.getJob(id);
       // Pruned since its state was read (after the add, a no-op then): queued anew instead.
-      // A redelivery gets every attempt again, as `jobs retry` gives it.
-      if (job) await requeueFailed(queue, job, { resetAttemptsMade: true });
+      if (job) await requeueFailed(queue, job);
       else await add();
       return "retried" as const;
     }
