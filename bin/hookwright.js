@@ -3,6 +3,11 @@
 // read at start instead of hundreds), else the compiled modules, else the TypeScript source
 // through tsx.
 import { existsSync } from "node:fs";
+import module from "node:module";
+
+// Node 22.1+ keeps V8's compiled code on disk between starts (NODE_COMPILE_CACHE names the
+// folder, else the system's temporary one); a folder it cannot write only costs the saving.
+module.enableCompileCache?.();
 
 const candidates = ["../dist/start/cli/main.js", "../dist/src/cli/main.js"];
 let entry = candidates.map((path) => new URL(path, import.meta.url)).find(existsSync);
