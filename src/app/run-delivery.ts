@@ -53,7 +53,7 @@ export interface DeliveryRunnerOptions {
   ackedFailures?: AckedFailures;
   /**
    * The delivery running now, for API calls that carry no `x-github-delivery` header (a
-   * token exchange); entered only while someone listens for API calls.
+   * token exchange); entered only while an API-call listener needs it (`wantsAttribution`).
    */
   current?: AsyncLocalStorage<string>;
 }
@@ -142,7 +142,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
       // every redelivery would find it "running" until the lease lapsed.
       const enter = () => Promise.resolve(delivery).then(options.dispatch);
       const handlers = (
-        options.current && events.wants("api-call")
+        options.current && events.wantsAttribution()
           ? options.current.run(delivery.id, enter)
           : enter()
       ).then(
