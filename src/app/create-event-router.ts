@@ -120,8 +120,8 @@ export function createEventRouter(options: EventRouterOptions): EventRouter {
       const events = options.events?.wants("plugin") ? options.events : undefined;
       const id = event.id;
       events?.emit({ type: "plugin", id, plugin, outcome: "started" });
-      // Entered only while someone watches API calls: nobody else reads it.
-      const scope = options.events?.wants("api-call") ? options.pluginScope : undefined;
+      // Entered only while an API-call listener reads it: nobody else does.
+      const scope = options.events?.wantsAttribution() ? options.pluginScope : undefined;
       try {
         await (scope
           ? scope.run(plugin, () => handler(context as never))

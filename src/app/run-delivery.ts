@@ -53,7 +53,7 @@ export interface DeliveryRunnerOptions {
   ackedFailures?: AckedFailures;
   /**
    * The delivery running now, for API calls that carry no `x-github-delivery` header (a
-   * token exchange); entered only while someone listens for API calls.
+   * token exchange); entered only while an API-call listener needs it (`wantsAttribution`).
    */
   current?: AsyncLocalStorage<string>;
 }
@@ -71,27 +71,44 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
   const { records, events } = options;
   /** By owner: a delivery whose lease lapsed may be taken again by this same process. */
   const runs = new Map<string, Running>();
-  // Renewed at a third of the lease, so two renewals can fail before it lapses.
   const renewEveryMs = Math.max(50, Math.floor(records.leaseMs / 3));
+  /** The runs whose records this process renews, each with whether its lease was lost. */
+  const leased = new Map<string, { delivery: Delivery; lost: boolean }>();
+  // One timer for every run rather than one per delivery (a timer made and cleared for each
+  // showed in the profile). A run is renewed within a third of the lease of its start, then
+  // every third, so two renewals can fail before it lapses.
+  let ticker: NodeJS.Timeout | undefined;
 
-  function renewWhile(delivery: Delivery, owner: string): () => void {
-    let lost = false;
-    const timer = setInterval(() => {
-      records.renew(delivery.id, owner).then(
+  function renewAll(): void {
+    for (const [owner, lease] of leased) {
+      records.renew(lease.delivery.id, owner).then(
         (held) => {
-          if (!held && !lost) {
-            lost = true;
+          if (!held && !lease.lost) {
+            lease.lost = true;
             options.logger.warn(
-              { deliveryId: delivery.id },
+              { deliveryId: lease.delivery.id },
               "the delivery's lease lapsed while its handlers ran; another process may run it too",
             );
           }
         },
         () => undefined,
       );
-    }, renewEveryMs);
-    timer.unref();
-    return () => clearInterval(timer);
+    }
+  }
+
+  function renewWhile(delivery: Delivery, owner: string): () => void {
+    leased.set(owner, { delivery, lost: false });
+    if (ticker === undefined) {
+      ticker = setInterval(renewAll, renewEveryMs);
+      ticker.unref();
+    }
+    return () => {
+      leased.delete(owner);
+      if (leased.size === 0 && ticker !== undefined) {
+        clearInterval(ticker);
+        ticker = undefined;
+      }
+    };
   }
 
   async function settle(
@@ -142,7 +159,7 @@ export function createDeliveryRunner(options: DeliveryRunnerOptions): DeliveryRu
       // every redelivery would find it "running" until the lease lapsed.
       const enter = () => Promise.resolve(delivery).then(options.dispatch);
       const handlers = (
-        options.current && events.wants("api-call")
+        options.current && events.wantsAttribution()
           ? options.current.run(delivery.id, enter)
           : enter()
       ).then(

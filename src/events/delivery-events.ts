@@ -106,6 +106,13 @@ export interface SubscribeOptions {
   relayed?: boolean;
   /** True: `api-call` events carry the calls' (bounded) request and response bodies. */
   bodies?: boolean;
+  /**
+   * False: this `api-call` listener does without the plugin that made a call and without the
+   * delivery of a call that carries no `x-github-delivery` header (a token exchange). Those
+   * are found through AsyncLocalStorage, whose promise hook, once entered, every promise in
+   * the process pays for (Node 20); a listener that needs neither spares the hot path it.
+   */
+  attribution?: boolean;
 }
 
 /** The one stream of delivery events a process has. */
@@ -123,12 +130,15 @@ export interface DeliveryEvents {
   wantsRelayed(type: DeliveryEventType): boolean;
   /** True when an `api-call` listener asked for the calls' bodies (reading them costs a copy). */
   wantsBodies(): boolean;
+  /** True when an `api-call` listener needs each call's plugin and delivery (`attribution`). */
+  wantsAttribution(): boolean;
 }
 
 interface Subscription {
   listener: Listener;
   relayed: boolean;
   bodies: boolean;
+  attribution: boolean;
 }
 
 export function createDeliveryEvents(): DeliveryEvents {
@@ -151,6 +161,7 @@ export function createDeliveryEvents(): DeliveryEvents {
         listener,
         relayed: options.relayed ?? true,
         bodies: options.bodies ?? false,
+        attribution: options.attribution ?? true,
       };
       for (const type of types) byType.set(type, [...(byType.get(type) ?? []), subscription]);
       return () => {
@@ -164,5 +175,6 @@ export function createDeliveryEvents(): DeliveryEvents {
     wants: (type) => byType.has(type),
     wantsRelayed: (type) => byType.get(type)?.some((each) => each.relayed) ?? false,
     wantsBodies: () => byType.get("api-call")?.some((each) => each.bodies) ?? false,
+    wantsAttribution: () => byType.get("api-call")?.some((each) => each.attribution) ?? false,
   };
 }

@@ -120,10 +120,12 @@ export function createMetrics(options: MetricsOptions): Metrics {
   };
   const unsubscribe = [
     options.events.subscribe(count, ["answered", "finished", "dead"]),
+    // The calls' delivery comes from their header; the ones without it (`/app/…`) are not
+    // counted against an installation, and no metric is labelled by plugin.
     options.events.subscribe(
       countLocal,
       ["api-call", "started", "finished", "refused", "token", "token-exchange"],
-      { relayed: false },
+      { relayed: false, attribution: false },
     ),
   ];
 

@@ -246,7 +246,7 @@ describe("createDeliveryRunner", () => {
     expect(seen.filter((event) => event.type === "finished")).toHaveLength(1);
   });
 
-  it("runs the handlers inside the delivery's id only while someone listens to api-call", async () => {
+  it("runs the handlers inside the delivery's id only while an api-call listener needs it", async () => {
     const current = new AsyncLocalStorage<string>();
     const inside: (string | undefined)[] = [];
     const quiet = createDeliveryRunner({
@@ -257,6 +257,17 @@ describe("createDeliveryRunner", () => {
       current,
     });
     await quiet.run(DELIVERY, { owner: OWNER });
+    // Metrics' kind of listener: the calls' own header says their delivery.
+    const counting = createDeliveryEvents();
+    counting.subscribe(() => undefined, ["api-call"], { attribution: false });
+    const counted = createDeliveryRunner({
+      dispatch: async () => void inside.push(current.getStore()),
+      records: createMemoryDeliveryRecords(),
+      events: counting,
+      logger: captureLogs().logger,
+      current,
+    });
+    await counted.run(DELIVERY, { owner: OWNER });
     const events = createDeliveryEvents();
     events.subscribe(() => undefined, ["api-call"]);
     const listened = createDeliveryRunner({
@@ -267,6 +278,6 @@ describe("createDeliveryRunner", () => {
       current,
     });
     await listened.run(DELIVERY, { owner: OWNER });
-    expect(inside).toEqual([undefined, DELIVERY.id]);
+    expect(inside).toEqual([undefined, undefined, DELIVERY.id]);
   });
 });

@@ -58,4 +58,15 @@ describe("delivery events", () => {
     expect(local).toEqual(["started"]);
     expect(everything).toEqual(["started", "started"]);
   });
+
+  it("says whether an api-call listener needs the calls' plugin and delivery", () => {
+    const events = createDeliveryEvents();
+    events.subscribe(() => undefined, ["api-call"], { attribution: false });
+    expect(events.wants("api-call")).toBe(true);
+    expect(events.wantsAttribution()).toBe(false);
+    const unsubscribe = events.subscribe(() => undefined, ["api-call"]);
+    expect(events.wantsAttribution()).toBe(true);
+    unsubscribe();
+    expect(events.wantsAttribution()).toBe(false);
+  });
 });
