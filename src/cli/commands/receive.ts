@@ -19,6 +19,8 @@ import { describeDelivery } from "../../webhooks/describe-delivery.js";
 import type { CliIo } from "../io.js";
 import { serializeQuietly, watchNetwork } from "../network-failure.js";
 import { sandboxClients } from "./receive-sandbox.js";
+import { createCommandRegistry } from "../../commands/command-registry.js";
+import { createScheduleRegistry } from "../../schedules/schedule-registry.js";
 import {
   createAppSetup,
   readCommandConfig,
@@ -180,6 +182,10 @@ async function runPlugins(
 ) {
   const { config, io, logger, clients, invalidate } = parts;
   const router = createEventRouter({ clients, logger, invalidate });
+  // The same app.command and app.schedule as the server's: commands answer the payload;
+  // schedules are checked as they register but never run in a one-shot command.
+  const commands = createCommandRegistry({ helpApp: () => router.appFor("hookwright-commands") });
+  const schedules = createScheduleRegistry();
   const refs = findPlugins(io.cwd, pluginNames.length > 0 ? pluginNames : config.plugins, {
     preferCompiled: io.env.NODE_ENV === "production",
   });
@@ -188,7 +194,12 @@ async function runPlugins(
     const plugin = await importPlugin(ref, (specifier) => import(specifier));
     // Nothing serves HTTP here: a plugin's routes are built but never mounted.
     const options = withProbotOptions({ cwd: io.cwd, getRouter: () => Router() });
-    await plugin(router.appFor(ref.name, options), options);
+    const app = router.appFor(ref.name, options);
+    Object.assign(app, {
+      command: commands.forPlugin(ref.name, app),
+      schedule: schedules.forPlugin(ref.name),
+    });
+    await plugin(app, options);
   }
   if (refs.length === 0) logger.warn("no plugins found in plugins/ and none named");
   const log = logger.child(deliveryFields(describeDelivery(delivery)));

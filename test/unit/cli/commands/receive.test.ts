@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "@jest/globals";
@@ -173,6 +173,22 @@ describe("receiveCommand --sandbox", () => {
     expect(await outcome(receiveCommand(["./commenter.mjs"], options, io, {}))).toBeUndefined();
     expect(io.out()).toBe("POST /repos/Codertocat/Hello-World/issues/1/comments → 201\n");
     expect(io.err()).toBe("");
+  });
+  it("gives plugins the server's app.command and app.schedule: a slash command in a comment runs", async () => {
+    const commandPlugin = `export default (app) => {
+  app.schedule("nightly", { cron: "0 3 * * *" }, async () => {});
+  app.command("hi", { description: "Say hi" }, async (context) => {
+    await context.octokit.rest.issues.createComment(context.issue({ body: "hi" }));
+  });
+};
+`;
+    const io = withPlugins({ LOG_LEVEL: "silent" }, { "hi.mjs": commandPlugin });
+    const payload = JSON.parse(readFileSync(join(FIXTURES, "issue_comment.created.json"), "utf8"));
+    payload.comment.body = "/hi";
+    writeFileSync(join(io.cwd, "comment.json"), JSON.stringify(payload));
+    const options = { event: "issue_comment.created", payload: "comment.json", sandbox: true };
+    expect(await outcome(receiveCommand(["./hi.mjs"], options, io, {}))).toBeUndefined();
+    expect(io.out()).toMatch(/^POST \/repos\/Codertocat\/Hello-World\/issues\/1\/comments → 201$/m);
   });
 });
 
