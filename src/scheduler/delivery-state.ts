@@ -36,26 +36,40 @@ export const redisOf = async (queue: DeliveryQueue) => (await queue.client) as u
 /** BullMQ's deduplication key of the delivery: while it exists, adding the delivery is a no-op. */
 export const dedupKey = (queue: DeliveryQueue, id: string) => queue.toKey(`de:${id}`);
 
-/** How BullMQ's `job.retry` refuses a job no longer in the failed set. */
+/**
+ * How BullMQ's `job.retry` refuses a job no longer in the failed set: another state, or no job
+ * at all (sent back, then completed and removed, between the check and the retry).
+ */
 const notFailed = (error: unknown) =>
-  error instanceof Error && /is not in the failed state/.test(error.message);
+  error instanceof Error && /is not in the failed state|^Missing key for job/.test(error.message);
+
+// KEYS: the job, its deduplication key. Remembered only while the job is still there: a failed
+// job pruned meanwhile is not made to look completed.
+const REMEMBER_IF_HELD = luaScript(`if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
+redis.call("SET", KEYS[2], ARGV[1], "PX", ARGV[2])
+return 1`);
 
 /**
  * Sends a dead delivery back to waiting. Its deduplication key was deleted when it died (so
  * GitHub's redelivery could queue it anew once the job is gone); set again first, it makes the
  * delivery remembered once it completes. A job no longer failed was sent back meanwhile by
- * someone else (another receiver given the same redelivery, `jobs retry`): it is queued, and
- * that is what was asked. Either way it gets all its attempts again.
+ * someone else (another receiver given the same redelivery, `jobs retry`), and may even have
+ * completed and been removed: it is queued or done, and that is what was asked. Either way it
+ * gets all its attempts again. False when the job was already gone (pruned): nothing was done.
  */
 export async function requeueFailed(
   queue: DeliveryQueue,
   job: NonNullable<Awaited<ReturnType<DeliveryQueue["getJob"]>>>,
-): Promise<void> {
+): Promise<boolean> {
   const id = String(job.id);
-  await (await redisOf(queue)).set(dedupKey(queue, id), id, "PX", REMEMBER_COMPLETED_MS);
+  const keys = [queue.toKey(id), dedupKey(queue, id)];
+  if ((await REMEMBER_IF_HELD(await redisOf(queue), keys, [id, REMEMBER_COMPLETED_MS])) === 0) {
+    return false;
+  }
   try {
     await job.retry("failed", { resetAttemptsMade: true });
   } catch (error) {
     if (!notFailed(error)) throw error;
   }
+  return true;
 }

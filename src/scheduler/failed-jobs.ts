@@ -26,8 +26,7 @@ export interface FailedJobs {
 export function failedJobs(queue: DeliveryQueue): FailedJobs {
   const retryJob = async (job: Awaited<ReturnType<DeliveryQueue["getJob"]>>) => {
     if (!job || (await job.getState()) !== "failed") return false;
-    await requeueFailed(queue, job);
-    return true;
+    return requeueFailed(queue, job);
   };
   return {
     async list(limit) {

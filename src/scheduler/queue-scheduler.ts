@@ -63,8 +63,7 @@ export function createQueueScheduler(options: QueueSchedulerOptions): Scheduler 
     if (state === "failed") {
       const job = await queue.getJob(id);
       // Pruned since its state was read (after the add, a no-op then): queued anew instead.
-      if (job) await requeueFailed(queue, job);
-      else await add();
+      if (!job || !(await requeueFailed(queue, job))) await add();
       return "retried" as const;
     }
     if (state === "new") waiting += 1;

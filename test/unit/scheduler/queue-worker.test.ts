@@ -102,17 +102,47 @@ describeRedis("startQueueWorker", () => {
   /** A delivery "d-1" that dies on its one attempt; `fixed()` makes its next runs succeed. */
   async function dead() {
     let fail = true;
+    let held: Promise<void> | undefined;
     const ran: string[] = [];
     const harness = await open(async (d) => {
       ran.push(d.id);
       if (fail) throw new Error("down");
+      await held;
     }, 1);
     harness.start();
     await harness.scheduler.schedule(delivery("d-1"));
     await until(10_000, "the failed set", () => harness.seen.some((e) => e.type === "dead"));
     const dedup = async () => (await harness.queue.getDeduplicationJobId("d-1")) === null;
     await until(5000, "the dedup key gone", dedup);
-    return { ...harness, ran, fixed: () => void (fail = false) };
+    const fixed = (until?: Promise<void>) => {
+      fail = false;
+      held = until;
+    };
+    return { ...harness, ran, fixed };
+  }
+
+  /** "d-1" and "d-2" dead; `meanwhile` runs between retryAll's look at d-1's state and its retry. */
+  async function twoDeadThen(
+    meanwhile: (harness: Awaited<ReturnType<typeof dead>>) => Promise<void>,
+  ) {
+    const harness = await dead();
+    const { scheduler, queue, seen } = harness;
+    await scheduler.schedule(delivery("d-2"));
+    await until(10_000, "d-2 dead", () => seen.filter((e) => e.type === "dead").length === 2);
+    const getFailed = queue.getFailed.bind(queue);
+    queue.getFailed = async (...args) => {
+      const jobs = await getFailed(...args);
+      for (const job of jobs) {
+        const getState = job.getState.bind(job);
+        job.getState = async () => {
+          const state = await getState();
+          if (job.id === "d-1") await meanwhile(harness);
+          return state;
+        };
+      }
+      return jobs;
+    };
+    return harness;
   }
 
   it("queues a dead delivery again when GitHub redelivers it after its failed job was removed", async () => {
@@ -211,26 +241,31 @@ describeRedis("startQueueWorker", () => {
   });
 
   it("`jobs retry --all` goes on past a job someone else sent back from the failed set meanwhile", async () => {
-    const { scheduler, queue, ran, fixed, seen } = await dead();
-    await scheduler.schedule(delivery("d-2"));
-    await until(10_000, "d-2 dead", () => seen.filter((e) => e.type === "dead").length === 2);
-    fixed();
-    const getFailed = queue.getFailed.bind(queue);
-    queue.getFailed = async (...args) => {
-      const jobs = await getFailed(...args);
-      for (const job of jobs) {
-        const getState = job.getState.bind(job);
-        // A receiver retries it between retryAll's state check and its retry.
-        job.getState = async () => {
-          const state = await getState();
-          if (job.id === "d-1") await scheduler.schedule(delivery("d-1"));
-          return state;
-        };
-      }
-      return jobs;
-    };
+    const run = gate();
+    // A receiver sends d-1 back (its run held) between retryAll's state check and its retry.
+    const { queue, ran, fixed } = await twoDeadThen(async ({ scheduler }) => {
+      await scheduler.schedule(delivery("d-1"));
+    });
+    fixed(run.opened);
     expect((await failedJobs(queue).retryAll()).sort()).toEqual(["d-1", "d-2"]);
+    run.open();
     await until(10_000, "both run again", () => ran.length === 4);
+    await sleep(200);
+    expect(ran.sort()).toEqual(["d-1", "d-1", "d-2", "d-2"]);
+  });
+
+  it("`jobs retry --all` goes on past a job sent back, run and removed between its check and its retry", async () => {
+    // A receiver sends d-1 back, and a worker completes it (removeOnComplete) before the retry.
+    const { queue, ran, fixed } = await twoDeadThen(async ({ scheduler, queue }) => {
+      await scheduler.schedule(delivery("d-1"));
+      await until(10_000, "d-1 gone", async () => (await queue.getJobState("d-1")) === "unknown");
+    });
+    fixed();
+    // Not an error, and not sent back by this call: it was no longer there to send.
+    expect(await failedJobs(queue).retryAll()).toEqual(["d-2"]);
+    await until(10_000, "both run again", () => ran.length === 4);
+    await sleep(200);
+    expect(ran.sort()).toEqual(["d-1", "d-1", "d-2", "d-2"]);
   });
 
   it("drain hands a delivery still running back to the queue at once, for another worker", async () => {
