@@ -37,12 +37,19 @@ const KEEP_COMPLETED_S = 24 * 3600;
 const KEEP_FAILED_S = 3 * 24 * 3600;
 const FORGOTTEN_S = 7 * 24 * 3600;
 
+/** How far ahead of `now` a first tick must be, so BullMQ still finds it in the future. */
+const startMarginMs = (every: number) => Math.min(every / 4, 5000);
+
 function repeatOf(schedule: RegisteredSchedule, now: number) {
   const { spec } = schedule;
   if ("every" in spec) {
     // Without a start the first tick is now, at every deploy's first upsert; starting on the
-    // next multiple puts ticks where the inline runtime puts them.
-    return { every: toMs(spec.every, "every"), startDate: nextTick(spec, now) };
+    // next multiple puts ticks where the inline runtime puts them. A start BullMQ reads as past
+    // (the upsert reached Redis after it: a slow connection, a tick boundary just crossed)
+    // becomes BullMQ's own now, and every later tick keeps that odd offset: so the first tick
+    // is a multiple at least a margin away.
+    const every = toMs(spec.every, "every");
+    return { every, startDate: nextTick(spec, now + startMarginMs(every)) };
   }
   return { pattern: spec.cron, tz: spec.timezone ?? "UTC" };
 }
@@ -104,10 +111,10 @@ export function createQueueSchedules(options: QueueSchedulesOptions): ScheduleRu
 
   return {
     async start(schedules) {
-      const now = (options.clock ?? systemClock).now();
+      const clock = options.clock ?? systemClock;
       for (const schedule of schedules) {
         byId.set(schedule.id, schedule);
-        await queue.upsertJobScheduler(schedule.id, repeatOf(schedule, now), {
+        await queue.upsertJobScheduler(schedule.id, repeatOf(schedule, clock.now()), {
           name: "tick",
           data: { kind: "tick", schedule: schedule.id },
           opts: { ...jobOptions, removeOnComplete: true },

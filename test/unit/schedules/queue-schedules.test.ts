@@ -24,6 +24,7 @@ interface Run {
       count: number,
       spec: ScheduleSpec,
       handler: (run: Run) => void = () => undefined,
+      clock?: { now(): number },
     ) {
       const runs: Run[] = [];
       const prefix = `hw-test-${Math.random().toString(36).slice(2)}`;
@@ -58,6 +59,7 @@ interface Run {
                   }),
                   attempts: 3,
                   backoffMs: 20,
+                  ...(clock && { clock }),
                 }),
             },
           ),
@@ -88,6 +90,24 @@ interface Run {
         const [status] = await apps[1]!.hookwright.schedules.status();
         expect(status!.lastRunAt).toBeGreaterThanOrEqual(ticks[3]!);
         expect(status!.nextRunAt).toBeGreaterThan(status!.lastRunAt!);
+      } finally {
+        await close();
+      }
+    });
+
+    it("keeps ticks on multiples when the first upsert reaches Redis after the tick it planned", async () => {
+      // A process that read the time just before a boundary Redis has already passed: as when
+      // its connection took a while. BullMQ moves a start in the past to its own now.
+      const lagging = { now: () => Math.floor(Date.now() / TICK_MS) * TICK_MS - 1 };
+      const { runs, close } = await processes(
+        1,
+        { every: TICK_MS, per: "app" },
+        undefined,
+        lagging,
+      );
+      try {
+        await until(15_000, "two ticks", () => new Set(runs.map((run) => run.tick)).size >= 2);
+        for (const run of runs) expect(run.tick % TICK_MS).toBe(0);
       } finally {
         await close();
       }
