@@ -6,9 +6,41 @@ export const OBSERVED_BODY_CHARS = 4096;
 
 const MAX_READ_BYTES = 256 * 1024;
 
+/** `name` in lower case, as Octokit sends every header: read off its plain object directly. */
 function headerOf(input: string | URL | Request, init: RequestInit | undefined, name: string) {
   const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+  if (headers !== undefined && Object.getPrototypeOf(headers) === Object.prototype) {
+    const value = (headers as Record<string, unknown>)[name];
+    if (typeof value === "string") return value;
+  }
   return new globalThis.Headers(headers).get(name) ?? undefined;
+}
+
+// What a URL parser leaves as it is in a path and query: no backslash, fragment, space, quote
+// or non-ASCII character (which it would encode or rewrite), and no dot segment, `.` or `%2e`.
+const PLAIN_TARGET = /^(?:\/[\w\-.~%!$&'()*+,;=:@]*)+(?:\?[\w\-.~%!$&()*+,;=:@/?]*)?$/;
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?]|$)/i;
+
+/**
+ * The call's path below the API and its query. Octokit's URLs are the API's own root followed by
+ * a plain path: cut off as a string, with no URL parsed per call (that showed in the profile).
+ */
+function targetOf(input: string | URL | Request, root: string, basePath: string) {
+  const href = input instanceof Request ? input.url : String(input);
+  if (href.startsWith(`${root}/`)) {
+    const rest = href.slice(root.length);
+    if (PLAIN_TARGET.test(rest) && !DOT_SEGMENT.test(rest)) {
+      const query = rest.indexOf("?");
+      if (query === -1) return { below: rest, search: "" };
+      const search = rest.slice(query);
+      return { below: rest.slice(0, query), search: search === "?" ? "" : search };
+    }
+  }
+  const url = new URL(href);
+  const below = url.pathname.startsWith(`${basePath}/`)
+    ? url.pathname.slice(basePath.length)
+    : url.pathname;
+  return { below, search: url.search };
 }
 
 function remainingOf(response: Response): number | undefined {
@@ -56,17 +88,16 @@ export function observeFetch(
   options: { now?: () => number; pluginScope?: AsyncLocalStorage<string> } = {},
 ): typeof fetch {
   const now = options.now ?? (() => performance.now());
-  const basePath = new URL(apiUrl).pathname.replace(/\/+$/, "");
+  const api = new URL(apiUrl);
+  const basePath = api.pathname.replace(/\/+$/, "");
+  const root = `${api.origin}${basePath}`;
   return async (input, init) => {
     if (!events.wants("api-call")) return base(input, init);
     const id = headerOf(input, init, "x-github-delivery") ?? current.getStore();
-    const url = new URL(input instanceof Request ? input.url : input);
+    const { below, search } = targetOf(input, root, basePath);
     const method = (
       init?.method ?? (input instanceof Request ? input.method : "GET")
     ).toUpperCase();
-    const below = url.pathname.startsWith(`${basePath}/`)
-      ? url.pathname.slice(basePath.length)
-      : url.pathname;
     // The token exchange is the framework's, whichever handler needed it, and its answer is a
     // token: neither a plugin nor a body is kept for the app's own routes.
     const own = below.startsWith("/app/");
@@ -82,7 +113,7 @@ export function observeFetch(
         ...(id !== undefined && { id }),
         call: {
           method,
-          path: `${below}${url.search}`,
+          path: `${below}${search}`,
           status,
           seconds: (now() - started) / 1000,
           ...(remaining !== undefined && { rateLimitRemaining: remaining }),

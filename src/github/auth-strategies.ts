@@ -91,11 +91,17 @@ function mergedOf(
   parameters?: RequestParameters,
 ): Endpoint {
   // @octokit/request hands hooks options it has already merged; merging again only copies them.
+  // Under another hook (the request policy), before-after-hook passes the same options again as
+  // the third argument: that is no new parameter either.
   const given = route as Partial<Endpoint>;
-  if (parameters === undefined && typeof route === "object" && typeof given.baseUrl === "string") {
+  const merged = parameters === undefined || parameters === route;
+  if (merged && typeof route === "object" && typeof given.baseUrl === "string") {
     if (given.headers && given.mediaType) return route as Endpoint;
   }
-  return request.endpoint.merge(route as string, parameters) as Endpoint;
+  return request.endpoint.merge(
+    route as string,
+    parameters === route ? undefined : parameters,
+  ) as Endpoint;
 }
 
 async function sendWithJwt(appAuth: AppAuth, request: RequestInterface, endpoint: EndpointOptions) {

@@ -37,6 +37,39 @@ describe("observeFetch", () => {
     ]);
   });
 
+  it.each([
+    "/repos/o/r/issues/1/comments",
+    "/repos/o/r/contents/.github%2Flabeler.yml?ref=main",
+    "/repos/o/r/contents/a/../b",
+    "/repos/o/r/contents/%2E%2e/b?x=1",
+    "/repos/o/r/contents/a/.",
+    "/search/issues?q=label:'bug' is:open",
+    "/repos/o/r/contents/caf\u00e9",
+    "/repos/o/r/issues?",
+    "/repos/o/r/issues#top",
+    "/repos/o/r\\issues",
+  ])("reports %s as a URL parser reads it, with or without a base path", async (target) => {
+    for (const apiUrl of ["https://api.github.test", "https://ghe.example/api/v3/"]) {
+      const events = createDeliveryEvents();
+      const paths: string[] = [];
+      events.subscribe(
+        (event) => {
+          if (event.type === "api-call") paths.push(event.call.path);
+        },
+        ["api-call"],
+      );
+      const fetch = observeFetch(answering(200), apiUrl, new AsyncLocalStorage(), events);
+      const href = `${apiUrl.replace(/\/$/, "")}${target}`;
+      await fetch(href, { headers: { "X-GitHub-Delivery": "d1" } });
+      const url = new URL(href);
+      const basePath = new URL(apiUrl).pathname.replace(/\/$/, "");
+      const below = url.pathname.startsWith(`${basePath}/`)
+        ? url.pathname.slice(basePath.length)
+        : url.pathname;
+      expect(paths).toEqual([`${below}${url.search}`]);
+    }
+  });
+
   it("names the plugin whose handler made a call, keeps bounded bodies, and neither for a token exchange", async () => {
     const events = createDeliveryEvents();
     const seen: DeliveryEvent[] = [];

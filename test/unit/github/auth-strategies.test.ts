@@ -87,6 +87,27 @@ describe("createInstallationAuthStrategy", () => {
     for (const issued of fake.issuedTokens) expect(shown).not.toContain(issued.token);
   });
 
+  it("merges a call's options no more often under another request hook (the policy's)", async () => {
+    const merges = async (wrap: boolean) => {
+      const { installation, comment, fake } = setup();
+      await comment(); // the token, exchanged before counting
+      if (wrap) installation.hook.wrap("request", (send, options) => send(options));
+      const { endpoint } = installation.request;
+      const merge = endpoint.merge;
+      let count = 0;
+      endpoint.merge = ((...args: Parameters<typeof merge>) => {
+        count += 1;
+        return merge(...args);
+      }) as typeof merge;
+      await comment();
+      expect(fake.comments.at(-1)).toMatchObject({ body: "hi" });
+      return count;
+    };
+    const bare = await merges(false);
+    expect(bare).toBeGreaterThan(0);
+    await expect(merges(true)).resolves.toBe(bare);
+  });
+
   it.each([API, "https://ghe.test/api/v3"])(
     "sends app-only routes on %s with the app JWT",
     async (apiUrl) => {
