@@ -91,17 +91,13 @@ function mergedOf(
   parameters?: RequestParameters,
 ): Endpoint {
   // @octokit/request hands hooks options it has already merged; merging again only copies them.
-  // Under another hook (the request policy), before-after-hook passes the same options again as
-  // the third argument: that is no new parameter either.
+  // @octokit/endpoint reads no parameters beside an options object, so whatever comes third
+  // (before-after-hook passes the same options again under another hook, the policy's) is moot.
   const given = route as Partial<Endpoint>;
-  const merged = parameters === undefined || parameters === route;
-  if (merged && typeof route === "object" && typeof given.baseUrl === "string") {
+  if (typeof route === "object" && typeof given.baseUrl === "string") {
     if (given.headers && given.mediaType) return route as Endpoint;
   }
-  return request.endpoint.merge(
-    route as string,
-    parameters === route ? undefined : parameters,
-  ) as Endpoint;
+  return request.endpoint.merge(route as string, parameters) as Endpoint;
 }
 
 async function sendWithJwt(appAuth: AppAuth, request: RequestInterface, endpoint: EndpointOptions) {
