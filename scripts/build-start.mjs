@@ -8,7 +8,9 @@
 // (package.json, bin/, fixtures/, src/console/) are tried as "../../../…" from there.
 import { build } from "esbuild";
 import { rmSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import assert from "node:assert/strict";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outdir = `${root}dist/start/cli`;
@@ -41,6 +43,35 @@ const shareWithPlugins = {
   },
 };
 
+// A JSON file bundled as an object literal is compiled as code; as a string handed to
+// JSON.parse it is scanned once and parsed by the faster JSON parser. mime-db's 230 KB
+// (Express loads it at start) imports in 1-3 ms this way against 4-11 as a literal.
+const jsonAsParse = {
+  name: "json-as-parse",
+  setup(builder) {
+    builder.onLoad({ filter: /\.json$/ }, async (args) => {
+      // Parsed here too: a broken file fails the build, not the start, and loses its spaces.
+      const text = JSON.stringify(JSON.parse(await readFile(args.path, "utf8")));
+      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});`, loader: "js" };
+    });
+  },
+};
+
+// The same for Octokit's table of REST routes (97 KB of object literal that every start
+// evaluates): its value is taken at build time and shipped as JSON, checked to be equal.
+const routesAsParse = {
+  name: "routes-as-parse",
+  setup(builder) {
+    const file = /plugin-rest-endpoint-methods\/dist-src\/generated\/endpoints\.js$/;
+    builder.onLoad({ filter: file }, async (args) => {
+      const { default: routes } = await import(pathToFileURL(args.path).href);
+      const text = JSON.stringify(routes);
+      assert.deepStrictEqual(JSON.parse(text), routes);
+      return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: "js" };
+    });
+  },
+};
+
 // `--clean`: only remove it, so `npm run dev` (tsc --watch) never runs a stale bundle.
 rmSync(`${root}dist/start`, { recursive: true, force: true });
 if (process.argv.includes("--clean")) process.exit(0);
@@ -53,10 +84,15 @@ await build({
   platform: "node",
   target: "node22",
   external,
-  plugins: [shareWithPlugins],
+  plugins: [shareWithPlugins, jsonAsParse, routesAsParse],
   // Bundled CommonJS (Express) calls require() for node's own modules.
   banner: {
     js: 'import { createRequire as __hookwrightRequire } from "node:module"; const require = __hookwrightRequire(import.meta.url);',
   },
+  // Names are kept; spaces and comments go (a start compiles 30 % fewer bytes, ≈ 4 ms here).
+  // Positions in a stack trace map back with `node --enable-source-maps`.
+  minifyWhitespace: true,
+  sourcemap: "linked",
+  sourcesContent: false,
   logLevel: "warning",
 });

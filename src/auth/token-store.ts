@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { entryBound } from "../lru-bound.js";
 import type { ExchangeFlight } from "./exchange-flight.js";
 
 /** An installation token as GitHub issued it, with what it may reach. */
@@ -33,7 +34,7 @@ export interface MemoryTokenStoreOptions {
 }
 
 export function createMemoryTokenStore({ max = 10_000 }: MemoryTokenStoreOptions = {}): TokenStore {
-  const cache = new LRUCache<string, InstallationToken>({ max });
+  const cache = new LRUCache<string, InstallationToken>(entryBound(max));
   return {
     get: async (key) => cache.get(key),
     set: async (key, token, ttlMs) => {

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { systemClock, type Clock } from "../clock.js";
+import { entryBound } from "../lru-bound.js";
 
 /** What `begin` found: taken for this run, already completed, or held by a live run's lease. */
 export type BeginResult = "started" | "completed" | "running";
@@ -40,7 +41,7 @@ export function createMemoryDeliveryRecords(
 ): DeliveryRecords {
   const clock = options.clock ?? systemClock;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const states = new LRUCache<string, State>({ max: options.max ?? 50_000 });
+  const states = new LRUCache<string, State>(entryBound(options.max ?? 50_000));
   const held = (state: State | undefined, owner?: string) =>
     state !== undefined &&
     !state.completed &&
