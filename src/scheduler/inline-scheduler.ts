@@ -6,6 +6,7 @@ import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import type { DeliveryRecords } from "../webhooks/delivery-records.js";
 import type { Scheduler } from "./scheduler.js";
+import { createDeadlines } from "./deadlines.js";
 import { settleWithin } from "./settle-within.js";
 
 export interface InlineSchedulerOptions {
@@ -29,6 +30,7 @@ export function createInlineScheduler(options: InlineSchedulerOptions): Schedule
   const { runner, records } = options;
   /** Records being taken now: a drain waits for them, so their runs are seen and handed back. */
   const beginning = new Set<Promise<unknown>>();
+  const deadlines = createDeadlines(options.deadlineMs);
   return {
     async schedule(delivery) {
       const owner = randomUUID();
@@ -53,13 +55,22 @@ export function createInlineScheduler(options: InlineSchedulerOptions): Schedule
         throw new HookwrightError("DELIVERY_IN_PROGRESS");
       }
       const answer = { acknowledged: false };
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-        timer = setTimeout(resolve, options.deadlineMs, TIMED_OUT);
-      });
       const run = runner.run(delivery, { owner, acknowledged: () => answer.acknowledged });
-      const result = await Promise.race([run, deadline]);
-      clearTimeout(timer);
+      const result = await new Promise<Awaited<typeof run> | typeof TIMED_OUT>(
+        (resolve, reject) => {
+          const cancel = deadlines.add(() => resolve(TIMED_OUT));
+          run.then(
+            (ended) => {
+              cancel();
+              resolve(ended);
+            },
+            (error: unknown) => {
+              cancel();
+              reject(error);
+            },
+          );
+        },
+      );
       if (result === TIMED_OUT) {
         answer.acknowledged = true;
         return { status: 202, body: { status: "accepted" } };

@@ -8,9 +8,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { DeliveryEvents } from "../events/delivery-events.js";
 import { HookwrightError, isHookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
-import { deliveryFields } from "../logging/log-deliveries.js";
 import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
-import { describeDelivery } from "../webhooks/describe-delivery.js";
 import { isDeliveryId } from "../webhooks/parse-delivery.js";
 import { createBodyBudget, type BodyBudget } from "./body-budget.js";
 import type { Metrics } from "./create-metrics.js";
@@ -93,7 +91,8 @@ function webhookRoute(
         throw error;
       });
       const result = await receiver.receive(req.headers, body);
-      if (result.delivery) res.locals.delivery = deliveryFields(describeDelivery(result.delivery));
+      // Read off the payload only if the request line is written (log-requests).
+      if (result.delivery) res.locals.delivery = result.delivery;
       // Written directly: res.json's content-type lookup and freshness checks showed in the
       // profile, and this answer never has an ETag or a range.
       const text = JSON.stringify(result.body);

@@ -1,6 +1,9 @@
 import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
+import { deliveryFields } from "../logging/log-deliveries.js";
+import { describeDelivery } from "../webhooks/describe-delivery.js";
+import type { Delivery } from "../webhooks/parse-delivery.js";
 
 const QUIET = new Set(["/health", "/ping", "/ready", "/metrics"]);
 const MAX_PATH = 200;
@@ -74,7 +77,8 @@ export function logRequests(logger: Logger, options: LogRequestsOptions = {}): R
         path,
         statusCode: status,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        ...(res.locals.delivery as Record<string, unknown> | undefined),
+        ...(res.locals.delivery &&
+          deliveryFields(describeDelivery(res.locals.delivery as Delivery))),
         // The header's id, once checked: the one field known before the body is verified.
         deliveryId: res.locals.deliveryId as string | undefined,
       };

@@ -12,7 +12,12 @@ function setup() {
   app.use(logRequests(logs.logger, { clock }));
   app.post("/hook", (_req, res) => {
     res.locals.deliveryId = "d-9";
-    res.locals.delivery = { event: "issues.opened", action: "opened", installationId: 7 };
+    // The verified delivery, as the webhook route leaves it: its fields are read when logged.
+    res.locals.delivery = {
+      id: "d-9",
+      name: "issues",
+      payload: { action: "opened", installation: { id: 7 }, repository: { full_name: "o/r" } },
+    };
     res.status(202).json({});
   });
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
@@ -40,6 +45,7 @@ describe("logRequests", () => {
       event: "issues.opened",
       action: "opened",
       installationId: 7,
+      repo: "o/r",
       durationMs: expect.any(Number),
     });
   });
