@@ -14,12 +14,20 @@ interface Entry {
   fire: () => void;
 }
 
-export function createDeadlines(ms: number): Deadlines {
+/** The timer functions it uses; a test passes counting ones. */
+export interface TimerFunctions {
+  set: (callback: () => void, ms: number) => NodeJS.Timeout;
+  clear: (timer: NodeJS.Timeout) => void;
+}
+
+const NODE_TIMERS: TimerFunctions = { set: setTimeout, clear: clearTimeout };
+
+export function createDeadlines(ms: number, timers: TimerFunctions = NODE_TIMERS): Deadlines {
   const due = new Set<Entry>();
   let timer: NodeJS.Timeout | undefined;
 
   function arm(entry: Entry) {
-    timer = setTimeout(expire, Math.max(0, Math.ceil(entry.at - performance.now())));
+    timer = timers.set(expire, Math.max(0, Math.ceil(entry.at - performance.now())));
   }
   function expire() {
     timer = undefined;
@@ -38,7 +46,11 @@ export function createDeadlines(ms: number): Deadlines {
       due.add(entry);
       if (timer === undefined) arm(entry);
       return () => {
-        due.delete(entry);
+        // The last one gone, so is the timer: none outlives the runs it was for.
+        if (due.delete(entry) && due.size === 0 && timer !== undefined) {
+          timers.clear(timer);
+          timer = undefined;
+        }
       };
     },
   };

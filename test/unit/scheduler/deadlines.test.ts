@@ -1,8 +1,27 @@
 import { describe, expect, it } from "@jest/globals";
-import { createDeadlines } from "../../../src/scheduler/deadlines.js";
+import { createDeadlines, type TimerFunctions } from "../../../src/scheduler/deadlines.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+
+/** Node's timers, counting those set and not yet fired or cleared. */
+function countingTimers(): TimerFunctions & { live: () => number } {
+  const live = new Set<NodeJS.Timeout>();
+  return {
+    set(callback, ms) {
+      const timer = setTimeout(() => {
+        live.delete(timer);
+        callback();
+      }, ms);
+      live.add(timer);
+      return timer;
+    },
+    clear(timer) {
+      live.delete(timer);
+      clearTimeout(timer);
+    },
+    live: () => live.size,
+  };
+}
 
 describe("createDeadlines", () => {
   it("fires each deadline once its time has passed, in the order they were set", async () => {
@@ -32,15 +51,24 @@ describe("createDeadlines", () => {
     expect(fired).toEqual(["second"]);
   });
 
-  it("holds one timer for any number of pending deadlines, and none once all are done", async () => {
-    const before = timers();
-    const deadlines = createDeadlines(20);
+  it("holds one timer for any number of pending deadlines, and none once all fired", async () => {
+    const timers = countingTimers();
+    const deadlines = createDeadlines(20, timers);
     let fired = 0;
     const cancels = Array.from({ length: 100 }, () => deadlines.add(() => (fired += 1)));
-    expect(timers() - before).toBe(1);
+    expect(timers.live()).toBe(1);
     for (const cancel of cancels.slice(0, 50)) cancel();
     await sleep(50);
     expect(fired).toBe(50);
-    expect(timers()).toBe(before);
+    expect(timers.live()).toBe(0);
+  });
+
+  it("holds no timer once every pending deadline is cancelled", () => {
+    const timers = countingTimers();
+    const deadlines = createDeadlines(60_000, timers);
+    const cancels = [deadlines.add(() => undefined), deadlines.add(() => undefined)];
+    expect(timers.live()).toBe(1);
+    for (const cancel of cancels) cancel();
+    expect(timers.live()).toBe(0);
   });
 });
