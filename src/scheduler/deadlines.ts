@@ -20,23 +20,40 @@ export interface TimerFunctions {
   clear: (timer: NodeJS.Timeout) => void;
 }
 
-const NODE_TIMERS: TimerFunctions = { set: setTimeout, clear: clearTimeout };
+// Looked up at each call, so fake timers installed after this module loaded still apply.
+const NODE_TIMERS: TimerFunctions = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (timer) => clearTimeout(timer),
+};
+/** Node's longest timer; a longer one would fire after 1 ms. */
+const LONGEST_MS = 2 ** 31 - 1;
 
 export function createDeadlines(ms: number, timers: TimerFunctions = NODE_TIMERS): Deadlines {
   const due = new Set<Entry>();
   let timer: NodeJS.Timeout | undefined;
+  /** While due entries fire: an `add` from one of them is armed for at the end, not twice. */
+  let expiring = false;
 
   function arm(entry: Entry) {
-    timer = timers.set(expire, Math.max(0, Math.ceil(entry.at - performance.now())));
+    const wait = Math.ceil(entry.at - performance.now());
+    timer = timers.set(expire, Math.min(LONGEST_MS, Math.max(0, wait)));
   }
   function expire() {
     timer = undefined;
-    // Node's timers count whole milliseconds: one may wake a fraction before `at`.
-    const now = performance.now() + 1;
-    for (const entry of due) {
-      if (entry.at > now) return arm(entry);
-      due.delete(entry);
-      entry.fire();
+    expiring = true;
+    try {
+      // Node's timers count whole milliseconds: one may wake a fraction before `at`.
+      const now = performance.now() + 1;
+      for (const entry of due) {
+        if (entry.at > now) break;
+        due.delete(entry);
+        entry.fire();
+      }
+    } finally {
+      // Re-armed even when a `fire` threw, so the entries after it still fire.
+      expiring = false;
+      const next = due.values().next();
+      if (!next.done && timer === undefined) arm(next.value);
     }
   }
 
@@ -44,7 +61,7 @@ export function createDeadlines(ms: number, timers: TimerFunctions = NODE_TIMERS
     add(fire) {
       const entry = { at: performance.now() + ms, fire };
       due.add(entry);
-      if (timer === undefined) arm(entry);
+      if (timer === undefined && !expiring) arm(entry);
       return () => {
         // The last one gone, so is the timer: none outlives the runs it was for.
         if (due.delete(entry) && due.size === 0 && timer !== undefined) {

@@ -12,7 +12,7 @@ import type { WebhookReceiver } from "../webhooks/create-webhook-receiver.js";
 import { isDeliveryId } from "../webhooks/parse-delivery.js";
 import { createBodyBudget, type BodyBudget } from "./body-budget.js";
 import type { Metrics } from "./create-metrics.js";
-import { logRequests } from "./log-requests.js";
+import { logRequests, noteVerifiedDelivery } from "./log-requests.js";
 import { metricsRoute, type MetricsAccess } from "./metrics-route.js";
 import { readRawBody } from "./read-raw-body.js";
 import { DEFAULT_HTTP_LIMITS } from "./server-limits.js";
@@ -91,8 +91,7 @@ function webhookRoute(
         throw error;
       });
       const result = await receiver.receive(req.headers, body);
-      // Read off the payload only if the request line is written (log-requests).
-      if (result.delivery) res.locals.delivery = result.delivery;
+      if (result.delivery) noteVerifiedDelivery(res, result.delivery);
       // Written directly: res.json's content-type lookup and freshness checks showed in the
       // profile, and this answer never has an ETag or a range.
       const text = JSON.stringify(result.body);

@@ -1,4 +1,4 @@
-import type { RequestHandler } from "express";
+import type { RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import { deliveryFields } from "../logging/log-deliveries.js";
@@ -42,11 +42,21 @@ function refusalLimit(clock: Clock) {
   };
 }
 
+// Under a symbol of this module, not a name in `res.locals` that a plugin's own route may also
+// set; the fields are read off the payload only for a line that is written.
+const VERIFIED = Symbol("verified delivery");
+type Noted = { [VERIFIED]?: Delivery };
+
+/** The webhook route gives the request's line its verified delivery. */
+export function noteVerifiedDelivery(res: Response, delivery: Delivery): void {
+  (res.locals as Noted)[VERIFIED] = delivery;
+}
+
 /**
  * One line per request once answered: method, path, HTTP status (`statusCode`: `status` is a
  * delivery's outcome on delivery lines), `durationMs`, and the delivery it carried: its
  * `deliveryId` once in GitHub's form, and its event, action, installation and repository
- * once verified (the route sets `res.locals.delivery`).
+ * once verified (the route hands it over with `noteVerifiedDelivery`).
  */
 export function logRequests(logger: Logger, options: LogRequestsOptions = {}): RequestHandler {
   const limit = refusalLimit(options.clock ?? systemClock);
@@ -72,13 +82,13 @@ export function logRequests(logger: Logger, options: LogRequestsOptions = {}): R
         if (skipped > 0) logger.warn({ skipped }, "refused requests not logged (rate limit)");
         if (!allowed) return;
       }
+      const verified = (res.locals as Noted)[VERIFIED];
       const line = {
         method: req.method,
         path,
         statusCode: status,
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        ...(res.locals.delivery &&
-          deliveryFields(describeDelivery(res.locals.delivery as Delivery))),
+        ...(verified !== undefined && deliveryFields(describeDelivery(verified))),
         // The header's id, once checked: the one field known before the body is verified.
         deliveryId: res.locals.deliveryId as string | undefined,
       };

@@ -3,18 +3,33 @@ import { createDeadlines, type TimerFunctions } from "../../../src/scheduler/dea
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Node's timers, counting those set and not yet fired or cleared. */
-function countingTimers(): TimerFunctions & { live: () => number } {
+/** Node's timers, counting those set and not yet fired or cleared, and keeping what they threw. */
+function countingTimers(): TimerFunctions & {
+  live: () => number;
+  thrown: unknown[];
+  set: { calls: number };
+} {
   const live = new Set<NodeJS.Timeout>();
-  return {
-    set(callback, ms) {
+  const thrown: unknown[] = [];
+  const set = Object.assign(
+    (callback: () => void, ms: number) => {
+      set.calls += 1;
       const timer = setTimeout(() => {
         live.delete(timer);
-        callback();
+        try {
+          callback();
+        } catch (error) {
+          thrown.push(error);
+        }
       }, ms);
       live.add(timer);
       return timer;
     },
+    { calls: 0 },
+  );
+  return {
+    thrown,
+    set,
     clear(timer) {
       live.delete(timer);
       clearTimeout(timer);
@@ -25,18 +40,19 @@ function countingTimers(): TimerFunctions & { live: () => number } {
 
 describe("createDeadlines", () => {
   it("fires each deadline once its time has passed, in the order they were set", async () => {
-    const deadlines = createDeadlines(30);
+    const deadlines = createDeadlines(200);
     const fired: Array<[string, number]> = [];
     const started = performance.now();
     deadlines.add(() => fired.push(["a", performance.now() - started]));
     await sleep(10);
+    const bAdded = performance.now() - started;
     deadlines.add(() => fired.push(["b", performance.now() - started]));
-    await sleep(5);
     expect(fired).toEqual([]);
-    await sleep(60);
+    for (let waited = 0; fired.length < 2 && waited < 2000; waited += 20) await sleep(20);
     expect(fired.map(([name]) => name)).toEqual(["a", "b"]);
-    expect(fired[0]![1]).toBeGreaterThanOrEqual(29);
-    expect(fired[1]![1]).toBeGreaterThanOrEqual(39);
+    // At most 1 ms early, as Node's own timers, which count whole milliseconds.
+    expect(fired[0]![1]).toBeGreaterThanOrEqual(199);
+    expect(fired[1]![1]).toBeGreaterThanOrEqual(bAdded + 199);
   });
 
   it("never fires a cancelled deadline, the earliest one included", async () => {
@@ -70,5 +86,45 @@ describe("createDeadlines", () => {
     expect(timers.live()).toBe(1);
     for (const cancel of cancels) cancel();
     expect(timers.live()).toBe(0);
+  });
+
+  it("arms one timer for a deadline added while others fire", async () => {
+    const timers = countingTimers();
+    const deadlines = createDeadlines(20, timers);
+    let cancelLater: (() => void) | undefined;
+    deadlines.add(() => {
+      cancelLater = deadlines.add(() => undefined);
+    });
+    await sleep(40);
+    expect(cancelLater).toBeDefined();
+    expect(timers.live()).toBe(1);
+    cancelLater!();
+    expect(timers.live()).toBe(0);
+  });
+
+  it("still fires the deadlines after one whose callback threw", async () => {
+    const timers = countingTimers();
+    const deadlines = createDeadlines(20, timers);
+    const fired: string[] = [];
+    deadlines.add(() => {
+      throw new Error("boom");
+    });
+    deadlines.add(() => fired.push("after"));
+    await sleep(60);
+    expect(timers.thrown).toEqual([new Error("boom")]);
+    expect(fired).toEqual(["after"]);
+    expect(timers.live()).toBe(0);
+  });
+
+  it("waits out a deadline longer than Node's longest timer instead of firing at once", async () => {
+    const timers = countingTimers();
+    const deadlines = createDeadlines(2 ** 32, timers);
+    let fired = false;
+    const cancel = deadlines.add(() => (fired = true));
+    await sleep(20);
+    expect(fired).toBe(false);
+    // One timer, waiting: not one re-armed every millisecond.
+    expect(timers.set.calls).toBe(1);
+    cancel();
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "@jest/globals";
 import express from "express";
 import request from "supertest";
-import { logRequests, REFUSED_LINES_PER_SECOND } from "../../../src/server/log-requests.js";
+import {
+  logRequests,
+  noteVerifiedDelivery,
+  REFUSED_LINES_PER_SECOND,
+} from "../../../src/server/log-requests.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
 import { createManualClock } from "../../helpers/manual-clock.js";
 
@@ -12,15 +16,20 @@ function setup() {
   app.use(logRequests(logs.logger, { clock }));
   app.post("/hook", (_req, res) => {
     res.locals.deliveryId = "d-9";
-    // The verified delivery, as the webhook route leaves it: its fields are read when logged.
-    res.locals.delivery = {
+    // The verified delivery, as the webhook route hands it over: its fields are read when logged.
+    noteVerifiedDelivery(res, {
       id: "d-9",
       name: "issues",
       payload: { action: "opened", installation: { id: 7 }, repository: { full_name: "o/r" } },
-    };
+    });
     res.status(202).json({});
   });
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
+  // A plugin's route using a name of its own in res.locals.
+  app.get("/mine", (_req, res) => {
+    res.locals.delivery = { id: 5, status: "ok" };
+    res.json({});
+  });
   app.get("/teapot", (_req, res) => void res.status(418).end());
   app.get("/broken", (_req, res) => void res.status(500).end());
   app.use((_req, res) => void res.status(404).end());
@@ -48,6 +57,17 @@ describe("logRequests", () => {
       repo: "o/r",
       durationMs: expect.any(Number),
     });
+  });
+
+  it("leaves a route's own res.locals.delivery alone", async () => {
+    const { app, logs } = setup();
+    await request(app).get("/mine").expect(200);
+    await request(app).post("/hook").send("{}").expect(202);
+    const [mine, hook] = requestLines(logs);
+    expect(mine).toMatchObject({ path: "/mine", statusCode: 200 });
+    expect(mine).not.toHaveProperty("event");
+    expect(mine).not.toHaveProperty("status");
+    expect(hook).toMatchObject({ path: "/hook", event: "issues.opened" });
   });
 
   it("logs client errors as warnings and server errors as errors", async () => {
