@@ -6,7 +6,7 @@ import { HookwrightError, toErrorBody, toHttpStatus } from "../errors.js";
 import type { AckedFailures } from "../webhooks/acked-failures.js";
 import type { DeliveryRecords } from "../webhooks/delivery-records.js";
 import type { Scheduler } from "./scheduler.js";
-import { createDeadlines } from "./deadlines.js";
+import { createDeadlines, type TimerFunctions } from "./deadlines.js";
 import { settleWithin } from "./settle-within.js";
 
 export interface InlineSchedulerOptions {
@@ -18,6 +18,8 @@ export interface InlineSchedulerOptions {
   /** Where deliveries still running when a drain ends are noted, so GitHub is asked again. */
   journal?: AckedFailures;
   clock?: Clock;
+  /** The timer functions of the 202 deadlines; a test passes counting ones. */
+  timers?: TimerFunctions;
 }
 
 const TIMED_OUT = Symbol("timed out");
@@ -30,7 +32,7 @@ export function createInlineScheduler(options: InlineSchedulerOptions): Schedule
   const { runner, records } = options;
   /** Records being taken now: a drain waits for them, so their runs are seen and handed back. */
   const beginning = new Set<Promise<unknown>>();
-  const deadlines = createDeadlines(options.deadlineMs);
+  const deadlines = createDeadlines(options.deadlineMs, options.timers);
   return {
     async schedule(delivery) {
       const owner = randomUUID();

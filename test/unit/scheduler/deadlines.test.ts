@@ -1,42 +1,8 @@
 import { describe, expect, it } from "@jest/globals";
-import { createDeadlines, type TimerFunctions } from "../../../src/scheduler/deadlines.js";
+import { createDeadlines } from "../../../src/scheduler/deadlines.js";
+import { countingTimers } from "../../helpers/counting-timers.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Node's timers, counting those set and not yet fired or cleared, and keeping what they threw. */
-function countingTimers(): TimerFunctions & {
-  live: () => number;
-  thrown: unknown[];
-  set: { calls: number };
-} {
-  const live = new Set<NodeJS.Timeout>();
-  const thrown: unknown[] = [];
-  const set = Object.assign(
-    (callback: () => void, ms: number) => {
-      set.calls += 1;
-      const timer = setTimeout(() => {
-        live.delete(timer);
-        try {
-          callback();
-        } catch (error) {
-          thrown.push(error);
-        }
-      }, ms);
-      live.add(timer);
-      return timer;
-    },
-    { calls: 0 },
-  );
-  return {
-    thrown,
-    set,
-    clear(timer) {
-      live.delete(timer);
-      clearTimeout(timer);
-    },
-    live: () => live.size,
-  };
-}
 
 describe("createDeadlines", () => {
   it("fires each deadline once its time has passed, in the order they were set", async () => {

@@ -17,6 +17,7 @@ import {
 } from "../../../src/webhooks/delivery-records.js";
 import type { Delivery } from "../../../src/webhooks/parse-delivery.js";
 import { captureLogs } from "../../helpers/capture-logs.js";
+import { countingTimers } from "../../helpers/counting-timers.js";
 import { gate } from "../../helpers/wait.js";
 
 const DELIVERY: Delivery = { id: "d-1", name: "issues", payload: { a: 1 } };
@@ -43,6 +44,7 @@ function setup(
     logger: logs.logger,
     deadlineMs: options.deadlineMs ?? 50,
     clock: options.clock,
+    timers: options.timers,
     runner,
     records,
     journal,
@@ -111,6 +113,19 @@ describe("createInlineScheduler", () => {
     behave(async () => {});
     expect((await send()).status).toBe(200);
     expect(seen).toHaveLength(2);
+  });
+
+  it("holds no deadline timer once a run ended within its deadline, completed or failed", async () => {
+    const timers = countingTimers();
+    const { send, behave, scheduler } = setup({ deadlineMs: 60_000, timers });
+    expect((await send()).status).toBe(200);
+    expect(timers.live()).toBe(0);
+    behave(async () => {
+      throw new Error("handler failed");
+    });
+    expect((await scheduler.schedule({ ...DELIVERY, id: "d-2" })).status).toBe(500);
+    expect(timers.set.calls).toBe(2);
+    expect(timers.live()).toBe(0);
   });
 
   it("answers 202 at the deadline, lets the handler go on and records its outcome later", async () => {
